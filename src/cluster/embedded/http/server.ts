@@ -1,0 +1,105 @@
+// The embedded backend's HTTP face: the Arvados REST subset under /arvados/v1/, the Keep
+// block API on the same listener (what keep_services/accessible points at), and a slot for
+// operational endpoints (/_health/ping, /metrics) that the composition root plugs in.
+// Every error leaves as Arvados' JSON error shape; unknown paths are a JSON 404.
+
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ArvadosApiError, type ArvadosApi } from '../../../arvados-api/api.js';
+import { isKeepPath } from '../../../keep/http-api.js';
+import { notLoggedIn, pathNotFound, toWireError } from './errors.js';
+import { ParamReader } from './params.js';
+import { API_PREFIX, readApiRequest } from './request.js';
+import { matchRoute, ROUTES } from './routes.js';
+
+export type RawHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface ExtraRoute {
+  /** Default GET. */
+  readonly method?: string;
+  /** Exact pathname, e.g. `/_health/ping`. */
+  readonly path: string;
+  readonly handle: RawHandler;
+  /** 'management' (default): needs `Authorization: Bearer <managementToken>` when one is configured. */
+  readonly auth?: 'management' | 'none';
+}
+
+export interface ApiServerOptions {
+  readonly api: ArvadosApi;
+  /** Serves the Keep block API for paths that isKeepPath() accepts. */
+  readonly keepHandler?: RawHandler;
+  /** Arvados' ManagementToken: guards extraRoutes; without one they are open. */
+  readonly managementToken?: string;
+  readonly extraRoutes?: readonly ExtraRoute[];
+  /** Largest API request body (a manifest of many files is big). Default 128 MiB, as Arvados. */
+  readonly maxBodyBytes?: number;
+  /** Told about unexpected (500) errors, whose details never go on the wire. */
+  readonly onError?: (err: unknown, req: IncomingMessage) => void;
+}
+
+const DEFAULT_MAX_BODY = 128 * 1024 * 1024;
+
+export function createApiServer(opts: ApiServerOptions): Server {
+  return createServer((req, res) => {
+    const requestId = headerOnce(req.headers['x-request-id']) ?? `req-${randomBytes(10).toString('hex')}`;
+    res.setHeader('X-Request-Id', requestId);
+    dispatch(opts, req, res).catch((err: unknown) => sendError(opts, req, res, err));
+  });
+}
+
+async function dispatch(opts: ApiServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Prefixing keeps `//<locator>` (a Keep synonym) a path instead of a protocol-relative URL.
+  const url = new URL(`http://localhost${req.url ?? '/'}`);
+  const method = req.method ?? 'GET';
+  const extra = opts.extraRoutes?.find((r) => r.path === url.pathname && (r.method ?? 'GET') === method);
+  if (extra) {
+    if (extra.auth !== 'none') checkManagementToken(opts.managementToken, req.headers.authorization);
+    return extra.handle(req, res);
+  }
+  if (opts.keepHandler && isKeepPath(url.pathname)) return opts.keepHandler(req, res);
+  if (!url.pathname.startsWith(API_PREFIX)) throw pathNotFound(url.pathname);
+  return serveApi(opts, req, res, url);
+}
+
+async function serveApi(opts: ApiServerOptions, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const request = await readApiRequest(req, url, { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY });
+  const match = matchRoute(ROUTES, request.method, request.segments);
+  if (match === undefined) throw pathNotFound(url.pathname);
+  if ('allowed' in match) {
+    res.setHeader('Allow', [...new Set(match.allowed)].join(', '));
+    return sendJson(res, 405, { errors: [`method ${request.method} not allowed on ${url.pathname}`] });
+  }
+  if (request.token === undefined) throw notLoggedIn();
+  const result = await match.route.handle({ api: opts.api, token: request.token, p: new ParamReader(request.params), id: match.id });
+  sendJson(res, 200, result);
+}
+
+function checkManagementToken(expected: string | undefined, authorization: string | undefined): void {
+  if (expected === undefined) return;
+  const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (given === undefined) throw new ArvadosApiError(401, 'authorization required');
+  if (given !== expected) throw new ArvadosApiError(403, 'authorization error');
+}
+
+function sendError(opts: ApiServerOptions, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  const wire = toWireError(err);
+  if (wire.unexpected) opts.onError?.(err, req);
+  if (res.headersSent) {
+    res.destroy(); // a half-written response cannot become an error response any more
+    return;
+  }
+  sendJson(res, wire.status, wire.body);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function headerOnce(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
