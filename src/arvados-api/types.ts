@@ -145,6 +145,11 @@ export interface CollectionWriteOptions {
   /** Extension: sidecar entries to set (value) or clear (null), keyed by path without leading '/'.
    * Applied in the same transaction as replace_files / manifest_text. */
   x_keepgate_file_attrs?: Record<string, FileAttrs | null>;
+  /** Extension: conditions checked atomically before the update (paths without leading '/');
+   * if any fails the request fails with status 412 and nothing changes.
+   * 'absent': nothing exists at the path; 'not-dir': the path is not a directory (a file or
+   * nothing); 'empty-dir': the path is a directory with no children. */
+  x_keepgate_preconditions?: Record<string, 'absent' | 'not-dir' | 'empty-dir'>;
   ensure_unique_name?: boolean;
   select?: string[];
 }
