@@ -1,0 +1,278 @@
+// MD5/SHA-256 of large buffers on worker threads, so hashing 64 MiB blocks does not stall the
+// event loop (~80 ms of CPU per 64 MiB MD5). Bytes cross threads in one of two ways:
+//  - a SharedArrayBuffer-backed input is hashed in place (no copy; the caller must not change
+//    it until the promise settles);
+//  - anything else is copied into a recycled ArrayBuffer that is transferred to the worker and
+//    transferred back after hashing. Measured on this machine (Node 20): copying 64 MiB into
+//    fresh memory costs ~28 ms of main-thread time (page faults), into recycled memory ~3.5 ms;
+//    a structured-clone postMessage copies twice, and copying into a fresh SharedArrayBuffer is
+//    slower still, so recycled transferable buffers win for 1 MiB and 64 MiB alike.
+// Inputs below `inlineBelowBytes` are hashed on the calling thread: posting them costs as much.
+import { createHash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { DomainError } from './errors.js';
+
+export type HashAlgorithm = 'md5' | 'sha256';
+
+export interface HashPoolOptions {
+  readonly threads: number;
+  /** Inputs smaller than this are hashed inline (default 32 KiB). */
+  readonly inlineBelowBytes?: number;
+  /** Bytes of idle transfer buffers kept for reuse (default 128 MiB). */
+  readonly retainBytes?: number;
+}
+
+/** Incremental hash running on one worker; updates are applied in order. */
+export interface StreamHasher {
+  /** Copies `buf` (the caller may reuse it at once) and queues it for hashing. */
+  update(buf: Uint8Array): void;
+  digest(): Promise<Buffer>;
+  /** Drops the state without a digest (e.g. an aborted upload). */
+  cancel(): void;
+}
+
+export interface HashPoolStats {
+  readonly threads: number;
+  readonly pendingJobs: number;
+  readonly retainedBytes: number;
+}
+
+// Runs as a CommonJS script (eval), so it works the same from tsx and from compiled dist/.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const streams = new Map(); // sid -> Hash, or null once an update failed
+parentPort.on('message', (m) => {
+  const data = m.buf === undefined ? undefined : new Uint8Array(m.buf, m.off, m.len);
+  const back = m.buf instanceof ArrayBuffer ? [m.buf] : [];
+  try {
+    if (m.op === 'hash') {
+      parentPort.postMessage({ id: m.id, digest: createHash(m.alg).update(data).digest(), buf: back[0] }, back);
+    } else if (m.op === 'update') {
+      if (!streams.has(m.sid)) streams.set(m.sid, createHash(m.alg));
+      streams.get(m.sid)?.update(data);
+      parentPort.postMessage({ buf: back[0], len: m.len }, back);
+    } else if (m.op === 'digest') {
+      const h = streams.has(m.sid) ? streams.get(m.sid) : createHash(m.alg);
+      streams.delete(m.sid);
+      if (h === null) throw new Error('an update of this stream failed');
+      parentPort.postMessage({ id: m.id, digest: h.digest() });
+    } else if (m.op === 'cancel') {
+      streams.delete(m.sid);
+    }
+  } catch (err) {
+    if (m.op === 'update') streams.set(m.sid, null);
+    parentPort.postMessage({ id: m.id, error: String(err), buf: back[0], len: m.op === 'update' ? m.len : undefined }, back);
+  }
+});
+`;
+
+const MIN_CLASS = 64 * 1024;
+const STREAM_CHUNK = 1024 * 1024;
+
+type Job = { readonly bytes: number; resolve(d: Buffer): void; reject(e: unknown): void };
+type Reply = { id?: number; digest?: Uint8Array; error?: string; buf?: ArrayBuffer; len?: number };
+
+interface Slot {
+  readonly worker: Worker;
+  readonly jobs: Map<number, Job>;
+  queuedBytes: number;
+  dead: boolean;
+}
+
+export class HashPool {
+  private readonly slots: Slot[] = [];
+  private readonly free = new Map<number, ArrayBuffer[]>();
+  private readonly inlineBelow: number;
+  private readonly retainLimit: number;
+  private retained = 0;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(opts: HashPoolOptions) {
+    if (!Number.isInteger(opts.threads) || opts.threads < 1) throw new RangeError(`threads must be a positive integer, got ${opts.threads}`);
+    this.inlineBelow = opts.inlineBelowBytes ?? 32 * 1024;
+    this.retainLimit = opts.retainBytes ?? 128 * 1024 * 1024;
+    for (let i = 0; i < opts.threads; i++) this.slots.push(this.spawn());
+  }
+
+  md5(buf: Uint8Array): Promise<string> {
+    return this.hash('md5', buf).then((d) => d.toString('hex'));
+  }
+
+  sha256(buf: Uint8Array): Promise<string> {
+    return this.hash('sha256', buf).then((d) => d.toString('hex'));
+  }
+
+  /** Raw digest of `buf`. A SharedArrayBuffer-backed `buf` must not change until this settles. */
+  async hash(alg: HashAlgorithm, buf: Uint8Array): Promise<Buffer> {
+    this.assertOpen();
+    if (buf.length < this.inlineBelow) return createHash(alg).update(buf).digest();
+    const slot = this.pickSlot();
+    const id = this.nextId++;
+    const done = this.expect(slot, id, buf.length);
+    this.post(slot, { op: 'hash', id, alg }, buf);
+    return done;
+  }
+
+  stream(alg: HashAlgorithm): StreamHasher {
+    this.assertOpen();
+    const slot = this.pickSlot();
+    const sid = this.nextId++;
+    let staged = Buffer.from(this.takeBuffer(STREAM_CHUNK));
+    let stagedLen = 0;
+    let posted = false;
+    let finished = false;
+    const flush = (): void => {
+      if (stagedLen === 0) return;
+      posted = true;
+      slot.queuedBytes += stagedLen;
+      slot.worker.postMessage({ op: 'update', sid, alg, buf: staged.buffer, off: 0, len: stagedLen }, [staged.buffer]);
+      staged = Buffer.from(this.takeBuffer(STREAM_CHUNK));
+      stagedLen = 0;
+    };
+    const check = (): void => {
+      if (finished) throw new Error('StreamHasher used after digest() or cancel()');
+      this.assertOpen();
+    };
+    return {
+      update: (buf) => {
+        check();
+        let off = 0;
+        while (off < buf.length) {
+          const n = Math.min(buf.length - off, staged.length - stagedLen);
+          staged.set(buf.subarray(off, off + n), stagedLen);
+          stagedLen += n;
+          off += n;
+          if (stagedLen === staged.length) flush();
+        }
+      },
+      digest: () => {
+        check();
+        finished = true;
+        if (!posted && stagedLen < this.inlineBelow) {
+          const d = createHash(alg).update(staged.subarray(0, stagedLen)).digest();
+          this.giveBack(staged.buffer);
+          return Promise.resolve(d);
+        }
+        flush();
+        this.giveBack(staged.buffer);
+        if (slot.dead) return Promise.reject(new DomainError('Internal', 'hash worker died during a stream'));
+        const id = this.nextId++;
+        const done = this.expect(slot, id, 0);
+        slot.worker.postMessage({ op: 'digest', id, sid, alg });
+        return done;
+      },
+      cancel: () => {
+        if (finished) return;
+        finished = true;
+        this.giveBack(staged.buffer);
+        if (posted && !slot.dead && !this.closed) slot.worker.postMessage({ op: 'cancel', sid });
+      },
+    };
+  }
+
+  stats(): HashPoolStats {
+    let pendingJobs = 0;
+    for (const s of this.slots) pendingJobs += s.jobs.size;
+    return { threads: this.slots.length, pendingJobs, retainedBytes: this.retained };
+  }
+
+  /** Rejects pending work and ends every thread. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    this.free.clear();
+    this.retained = 0;
+    await Promise.all(
+      slots.map((s) => {
+        this.fail(s, new DomainError('Unavailable', 'hash pool closed'));
+        return s.worker.terminate();
+      }),
+    );
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new DomainError('Unavailable', 'hash pool closed');
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, name: 'hash-pool' });
+    const slot: Slot = { worker, jobs: new Map(), queuedBytes: 0, dead: false };
+    worker.unref(); // idle workers must not keep the process alive; ref()'d while jobs are pending
+    worker.on('message', (m: Reply) => this.onReply(slot, m));
+    const onDeath = (err: unknown): void => {
+      if (slot.dead) return;
+      this.fail(slot, new DomainError('Internal', 'hash worker died', { cause: err }));
+      const i = this.slots.indexOf(slot);
+      if (i >= 0 && !this.closed) this.slots[i] = this.spawn();
+    };
+    worker.on('error', onDeath);
+    worker.on('exit', (code) => onDeath(new Error(`exit code ${code}`)));
+    return slot;
+  }
+
+  private onReply(slot: Slot, m: Reply): void {
+    if (m.buf !== undefined) this.giveBack(m.buf);
+    if (m.len !== undefined) slot.queuedBytes -= m.len;
+    if (m.id === undefined) return;
+    const job = slot.jobs.get(m.id);
+    if (!job) return;
+    slot.jobs.delete(m.id);
+    slot.queuedBytes -= job.bytes;
+    if (slot.jobs.size === 0) slot.worker.unref();
+    if (m.error !== undefined || m.digest === undefined) job.reject(new DomainError('Internal', `hash failed: ${m.error}`));
+    else job.resolve(Buffer.from(m.digest.buffer, m.digest.byteOffset, m.digest.byteLength));
+  }
+
+  private fail(slot: Slot, err: DomainError): void {
+    slot.dead = true;
+    for (const job of slot.jobs.values()) job.reject(err);
+    slot.jobs.clear();
+  }
+
+  private expect(slot: Slot, id: number, bytes: number): Promise<Buffer> {
+    if (slot.jobs.size === 0) slot.worker.ref();
+    slot.queuedBytes += bytes;
+    return new Promise<Buffer>((resolve, reject) => slot.jobs.set(id, { bytes, resolve, reject }));
+  }
+
+  /** Sends `data` to the worker: in place when shared, else through a recycled buffer. */
+  private post(slot: Slot, msg: object, data: Uint8Array): void {
+    if (data.buffer instanceof SharedArrayBuffer) {
+      slot.worker.postMessage({ ...msg, buf: data.buffer, off: data.byteOffset, len: data.length });
+      return;
+    }
+    const buf = this.takeBuffer(data.length);
+    new Uint8Array(buf).set(data);
+    slot.worker.postMessage({ ...msg, buf, off: 0, len: data.length }, [buf]);
+  }
+
+  private pickSlot(): Slot {
+    let best = this.slots[0]!;
+    for (const s of this.slots) if (s.queuedBytes < best.queuedBytes) best = s;
+    return best;
+  }
+
+  private takeBuffer(size: number): ArrayBuffer {
+    let cap = MIN_CLASS;
+    while (cap < size) cap *= 2;
+    const list = this.free.get(cap);
+    const reused = list?.pop();
+    if (reused) {
+      this.retained -= cap;
+      return reused;
+    }
+    return Buffer.allocUnsafeSlow(cap).buffer as ArrayBuffer;
+  }
+
+  private giveBack(buf: ArrayBuffer): void {
+    const cap = buf.byteLength;
+    if (this.closed || cap < MIN_CLASS || (cap & (cap - 1)) !== 0 || this.retained + cap > this.retainLimit) return;
+    const list = this.free.get(cap) ?? [];
+    list.push(buf);
+    this.free.set(cap, list);
+    this.retained += cap;
+  }
+}

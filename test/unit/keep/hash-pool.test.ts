@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import fc from 'fast-check';
+import { HashPool } from '../../../src/common/hash-pool.js';
+import { isDomainError } from '../../../src/common/errors.js';
+
+const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest('hex');
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+test('one-shot digests equal node:crypto for random inputs, inline and on workers', async () => {
+  // A tiny inline threshold sends almost everything through the workers.
+  const pool = new HashPool({ threads: 2, inlineBelowBytes: 16 });
+  try {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 200_000 }), fc.nat({ max: 64 }), async (data, offset) => {
+        // A view into a larger buffer checks that offsets are honoured.
+        const host = new Uint8Array(offset + data.length + 7);
+        host.set(data, offset);
+        const view = host.subarray(offset, offset + data.length);
+        assert.equal(await pool.md5(view), md5(data));
+        assert.equal(await pool.sha256(view), sha256(data));
+      }),
+      { numRuns: 60 },
+    );
+  } finally {
+    await pool.close();
+  }
+});
+
+test('SharedArrayBuffer-backed inputs (with an offset) hash in place', async () => {
+  const pool = new HashPool({ threads: 1, inlineBelowBytes: 0 });
+  try {
+    const data = randomBytes(300_000);
+    const shared = Buffer.from(new SharedArrayBuffer(data.length + 10));
+    data.copy(shared, 10);
+    assert.equal(await pool.md5(shared.subarray(10)), md5(data));
+  } finally {
+    await pool.close();
+  }
+});
+
+test('the caller may reuse its buffer as soon as md5() returns', async () => {
+  const pool = new HashPool({ threads: 1, inlineBelowBytes: 0 });
+  try {
+    const buf = randomBytes(1 << 20);
+    const expected = md5(buf);
+    const pending = pool.md5(buf);
+    buf.fill(0);
+    assert.equal(await pending, expected);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('many concurrent calls all resolve to the right digests', async () => {
+  const pool = new HashPool({ threads: 2, inlineBelowBytes: 1024 });
+  try {
+    const inputs = Array.from({ length: 200 }, (_, i) => randomBytes((i * 7919) % 150_000));
+    const got = await Promise.all(inputs.map((b, i) => (i % 2 ? pool.md5(b) : pool.sha256(b))));
+    assert.deepEqual(
+      got,
+      inputs.map((b, i) => (i % 2 ? md5(b) : sha256(b))),
+    );
+    assert.equal(pool.stats().pendingJobs, 0);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('stream hashers equal node:crypto for random chunkings, interleaved', async () => {
+  const pool = new HashPool({ threads: 2, inlineBelowBytes: 64 });
+  try {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 400_000 }), { maxLength: 8 }), fc.constantFrom('md5' as const, 'sha256' as const), async (chunks, alg) => {
+        const a = pool.stream(alg);
+        const b = pool.stream('md5');
+        const whole = createHash(alg);
+        for (const c of chunks) {
+          const scratch = Buffer.from(c);
+          a.update(scratch);
+          b.update(scratch);
+          scratch.fill(1); // the hasher copied it
+          whole.update(c);
+        }
+        assert.equal((await a.digest()).toString('hex'), whole.digest('hex'));
+        assert.equal((await b.digest()).toString('hex'), md5(Buffer.concat(chunks)));
+      }),
+      { numRuns: 40 },
+    );
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a 64 MiB stream in 1 MiB chunks and a 64 MiB one-shot hash', async () => {
+  const pool = new HashPool({ threads: 2 });
+  try {
+    const block = randomBytes(64 * 1024 * 1024);
+    const s = pool.stream('md5');
+    for (let off = 0; off < block.length; off += 1 << 20) s.update(block.subarray(off, off + (1 << 20)));
+    const [streamed, oneShot] = await Promise.all([s.digest(), pool.md5(block)]);
+    const expected = md5(block);
+    assert.equal(streamed.toString('hex'), expected);
+    assert.equal(oneShot, expected);
+    assert.ok(pool.stats().retainedBytes <= 128 * 1024 * 1024);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a stream cannot be used after digest() or cancel(); cancel is idempotent', async () => {
+  const pool = new HashPool({ threads: 1, inlineBelowBytes: 0 });
+  try {
+    const s = pool.stream('md5');
+    s.update(Buffer.from('abc'));
+    assert.equal((await s.digest()).toString('hex'), md5(Buffer.from('abc')));
+    assert.throws(() => s.update(Buffer.from('x')));
+    const c = pool.stream('sha256');
+    c.update(randomBytes(2 << 20));
+    c.cancel();
+    c.cancel();
+    assert.throws(() => c.digest());
+  } finally {
+    await pool.close();
+  }
+});
+
+const osThreads = (): number => readdirSync('/proc/self/task').length;
+
+test('close() rejects pending work, ends the threads and refuses new work', { skip: !existsSync('/proc/self/task') && 'needs Linux /proc' }, async () => {
+  const before = osThreads();
+  const pool = new HashPool({ threads: 2, inlineBelowBytes: 0 });
+  assert.equal(await pool.md5(Buffer.from('warm up')), md5(Buffer.from('warm up')));
+  assert.ok(osThreads() >= before + 2, 'two worker threads are running');
+  const pending = assert.rejects(pool.md5(randomBytes(32 << 20)), (e) => isDomainError(e, 'Unavailable'));
+  await pool.close();
+  await pending;
+  assert.equal(osThreads(), before, 'the worker threads are gone');
+  assert.equal(pool.stats().threads, 0);
+  await assert.rejects(pool.md5(Buffer.from('x')), (e) => isDomainError(e, 'Unavailable'));
+  assert.throws(() => pool.stream('md5'), (e) => isDomainError(e, 'Unavailable'));
+  await pool.close(); // idempotent
+});
+
+test('rejects a bad thread count', () => {
+  assert.throws(() => new HashPool({ threads: 0 }), RangeError);
+});
