@@ -70,7 +70,8 @@ parentPort.on('message', (m) => {
 const MIN_CLASS = 64 * 1024;
 const STREAM_CHUNK = 1024 * 1024;
 
-type Job = { readonly bytes: number; resolve(d: Buffer): void; reject(e: unknown): void };
+type Job = { readonly bytes: number; readonly keepBuffer: boolean; resolve(r: HashResult): void; reject(e: unknown): void };
+type HashResult = { digest: Buffer; buf?: ArrayBuffer };
 type Reply = { id?: number; digest?: Uint8Array; error?: string; buf?: ArrayBuffer; len?: number };
 
 interface Slot {
@@ -110,9 +111,25 @@ export class HashPool {
     if (buf.length < this.inlineBelow) return createHash(alg).update(buf).digest();
     const slot = this.pickSlot();
     const id = this.nextId++;
-    const done = this.expect(slot, id, buf.length);
+    const done = this.expect(slot, id, { bytes: buf.length, keepBuffer: false });
     this.post(slot, { op: 'hash', id, alg }, buf);
-    return done;
+    return (await done).digest;
+  }
+
+  /**
+   * MD5 (hex) of a buffer the caller hands over, e.g. one just read from disk: its memory moves
+   * to the worker and back without a copy. `buf` is unusable afterwards; use the returned one.
+   */
+  async md5Owned(buf: Buffer): Promise<{ md5: string; buf: Buffer }> {
+    this.assertOpen();
+    const whole = buf.buffer instanceof ArrayBuffer && buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength;
+    if (!whole || buf.length < this.inlineBelow) return { md5: await this.md5(buf), buf };
+    const slot = this.pickSlot();
+    const id = this.nextId++;
+    const done = this.expect(slot, id, { bytes: buf.length, keepBuffer: true });
+    slot.worker.postMessage({ op: 'hash', id, alg: 'md5', buf: buf.buffer, off: 0, len: buf.length }, [buf.buffer]);
+    const r = await done;
+    return { md5: r.digest.toString('hex'), buf: Buffer.from(r.buf!) };
   }
 
   stream(alg: HashAlgorithm): StreamHasher {
@@ -159,9 +176,9 @@ export class HashPool {
         this.giveBack(staged.buffer);
         if (slot.dead) return Promise.reject(new DomainError('Internal', 'hash worker died during a stream'));
         const id = this.nextId++;
-        const done = this.expect(slot, id, 0);
+        const done = this.expect(slot, id, { bytes: 0, keepBuffer: false });
         slot.worker.postMessage({ op: 'digest', id, sid, alg });
-        return done;
+        return done.then((r) => r.digest);
       },
       cancel: () => {
         if (finished) return;
@@ -214,16 +231,15 @@ export class HashPool {
   }
 
   private onReply(slot: Slot, m: Reply): void {
-    if (m.buf !== undefined) this.giveBack(m.buf);
     if (m.len !== undefined) slot.queuedBytes -= m.len;
-    if (m.id === undefined) return;
-    const job = slot.jobs.get(m.id);
+    const job = m.id === undefined ? undefined : slot.jobs.get(m.id);
+    if (m.buf !== undefined && !job?.keepBuffer) this.giveBack(m.buf);
     if (!job) return;
-    slot.jobs.delete(m.id);
+    slot.jobs.delete(m.id!);
     slot.queuedBytes -= job.bytes;
     if (slot.jobs.size === 0) slot.worker.unref();
     if (m.error !== undefined || m.digest === undefined) job.reject(new DomainError('Internal', `hash failed: ${m.error}`));
-    else job.resolve(Buffer.from(m.digest.buffer, m.digest.byteOffset, m.digest.byteLength));
+    else job.resolve({ digest: Buffer.from(m.digest.buffer, m.digest.byteOffset, m.digest.byteLength), buf: m.buf });
   }
 
   private fail(slot: Slot, err: DomainError): void {
@@ -232,10 +248,10 @@ export class HashPool {
     slot.jobs.clear();
   }
 
-  private expect(slot: Slot, id: number, bytes: number): Promise<Buffer> {
+  private expect(slot: Slot, id: number, job: { bytes: number; keepBuffer: boolean }): Promise<HashResult> {
     if (slot.jobs.size === 0) slot.worker.ref();
-    slot.queuedBytes += bytes;
-    return new Promise<Buffer>((resolve, reject) => slot.jobs.set(id, { bytes, resolve, reject }));
+    slot.queuedBytes += job.bytes;
+    return new Promise<HashResult>((resolve, reject) => slot.jobs.set(id, { ...job, resolve, reject }));
   }
 
   /** Sends `data` to the worker: in place when shared, else through a recycled buffer. */

@@ -147,3 +147,26 @@ test('close() rejects pending work, ends the threads and refuses new work', { sk
 test('rejects a bad thread count', () => {
   assert.throws(() => new HashPool({ threads: 0 }), RangeError);
 });
+
+test('md5Owned moves a whole buffer to a worker and back without losing bytes', async () => {
+  const pool = new HashPool({ threads: 1, inlineBelowBytes: 1024 });
+  try {
+    for (const size of [10, 5000, 3 << 20]) {
+      const original = randomBytes(size);
+      const owned = Buffer.allocUnsafeSlow(size);
+      original.copy(owned);
+      const r = await pool.md5Owned(owned);
+      assert.equal(r.md5, md5(original));
+      assert.ok(r.buf.equals(original));
+    }
+    // A view into a larger buffer cannot be handed over: it is hashed by copy and stays usable.
+    const host = randomBytes(100_000);
+    const view = host.subarray(10, 90_000);
+    const r = await pool.md5Owned(view);
+    assert.equal(r.md5, md5(host.subarray(10, 90_000)));
+    assert.equal(r.buf, view);
+    assert.equal(host.length, 100_000);
+  } finally {
+    await pool.close();
+  }
+});
