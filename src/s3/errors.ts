@@ -42,6 +42,7 @@ export const S3_ERRORS = {
   SlowDown: [503, 'Please reduce your request rate.'],
   XAmzContentSHA256Mismatch: [400, 'The provided \'x-amz-content-sha256\' header does not match what was computed.'],
   InvalidTag: [400, 'The tag provided was not a valid tag.'],
+  InvalidURI: [400, 'Couldn\'t parse the specified URI.'],
   AuthorizationQueryParametersError: [400, 'Error parsing the X-Amz-Credential parameter.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
