@@ -84,14 +84,22 @@ export class DirBlockStore implements BlockStore {
     return store;
   }
 
-  /** `data` must not change until the promise settles. */
+  /**
+   * `data` must not change until the promise settles. With `opts.md5` the file is written while
+   * the hash is computed (and renamed into place only once it matched).
+   */
   async put(data: Uint8Array, opts: BlockPutOptions = {}): Promise<BlockPutResult> {
     if (data.length > MAX_BLOCK_SIZE) throw new DomainError('TooLarge', `block of ${data.length} bytes exceeds ${MAX_BLOCK_SIZE}`);
-    const md5 = await this.pool.md5(data);
-    if (opts.md5 !== undefined && opts.md5 !== md5) {
-      throw new DomainError('InvalidArgument', `content hash ${md5} did not match specified locator ${opts.md5}`);
-    }
-    if (md5 !== EMPTY_HASH) await this.withLock(md5, () => this.write(md5, data));
+    if (opts.md5 !== undefined && !BLOCK_NAME.test(opts.md5)) throw new DomainError('InvalidArgument', `invalid md5 ${JSON.stringify(opts.md5)}`);
+    const hashing = this.pool.md5(data);
+    hashing.catch(() => {}); // awaited below, unless the write fails first
+    const md5 = opts.md5 ?? (await hashing);
+    const verify = async (): Promise<void> => {
+      const actual = await hashing;
+      if (actual !== md5) throw new DomainError('InvalidArgument', `content hash ${actual} did not match specified locator ${md5}`);
+    };
+    if (md5 === EMPTY_HASH) await verify();
+    else await this.withLock(md5, () => this.write(md5, data, verify));
     return { locator: `${md5}+${data.length}`, replicas: 1 };
   }
 
@@ -148,17 +156,18 @@ export class DirBlockStore implements BlockStore {
     }
   }
 
-  private async write(md5: string, data: Uint8Array): Promise<void> {
+  private async write(md5: string, data: Uint8Array, verify: () => Promise<void>): Promise<void> {
     const dir = await this.ensurePrefix(md5.slice(0, 3));
     const path = join(dir, md5);
     try {
       if (await this.sameContent(path, data)) {
+        await verify();
         // Content addressed: no rewrite. Touch it so the collector sees a fresh block, and
         // sync the directory in case an earlier process crashed before doing so.
         const now = new Date(this.clock?.() ?? Date.now());
         await this.fs.utimes(path, now, now);
       } else {
-        await this.writeNew(dir, md5, data);
+        await this.writeNew(dir, md5, data, verify);
       }
       await this.syncer.sync(dir);
     } catch (err) {
@@ -178,7 +187,7 @@ export class DirBlockStore implements BlockStore {
     }
   }
 
-  private async writeNew(dir: string, md5: string, data: Uint8Array): Promise<void> {
+  private async writeNew(dir: string, md5: string, data: Uint8Array, verify: () => Promise<void>): Promise<void> {
     const tmp = join(dir, `${md5}.tmp-${randomBytes(6).toString('hex')}`);
     try {
       const fh = await this.fs.open(tmp, 'wx', 0o644);
@@ -192,6 +201,7 @@ export class DirBlockStore implements BlockStore {
       } finally {
         await fh.close();
       }
+      await verify();
       await this.fs.rename(tmp, join(dir, md5));
     } catch (err) {
       await this.fs.unlink(tmp).catch(() => {});

@@ -42,6 +42,19 @@ test('a put whose MD5 differs from opts.md5 is refused and stores nothing', asyn
   assert.deepEqual(await ctx.files(), before);
   await assert.rejects(store.get(md5(data)), (e) => isDomainError(e, 'NotFound'));
   assert.equal((await store.put(data, { md5: md5(data) })).locator, `${md5(data)}+5000`);
+  for (const bad of ['../../../../tmp/x', 'ABCD18DB4CC2F85CEDEF654FCCC4A4D8', '']) {
+    await assert.rejects(store.put(data, { md5: bad }), (e) => isDomainError(e, 'InvalidArgument'), bad);
+  }
+  assert.deepEqual((await ctx.files()).filter((f) => !before.includes(f)), [`keep/${md5(data).slice(0, 3)}/${md5(data)}`]);
+});
+
+test('a large put with a wrong opts.md5 leaves no temp file behind', async () => {
+  const store = await ctx.open();
+  const before = await ctx.files();
+  const data = randomBytes(3 << 20);
+  const wrong = md5(randomBytes(8));
+  await assert.rejects(store.put(data, { md5: wrong }), (e) => isDomainError(e, 'InvalidArgument') && e.message.includes(wrong));
+  assert.deepEqual(await ctx.files(), before);
 });
 
 test('blocks above 64 MiB are refused with TooLarge', async () => {
