@@ -9,6 +9,7 @@ import { malformed } from './errors.js';
 import { unescapeName } from './escape.js';
 import { DirNode, Refusal, TreeLoader } from './load-tree.js';
 import { goQuote } from './quote.js';
+import { indexBefore } from './scan.js';
 import { StreamBlocks } from './stream-blocks.js';
 import type { ManifestTree } from './types.js';
 
@@ -35,12 +36,6 @@ export function parseManifest(text: string): ManifestTree {
     start = lineEnd + 1;
   }
   return loader.finish();
-}
-
-/** Position of `ch` in text[from, limit), or `limit` when absent. */
-function indexBefore(text: string, ch: string, from: number, limit: number): number {
-  const i = text.indexOf(ch, from);
-  return i === -1 || i > limit ? limit : i;
 }
 
 /** A decimal as Go's strconv.ParseInt reads it (optional sign), or -1 if malformed, negative or above max. */
