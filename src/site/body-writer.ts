@@ -1,0 +1,58 @@
+// Streams a request body into Keep through a scratch collection filesystem: bytes go into
+// memSegments, full blocks flush in the background through the process-wide throttle
+// (the writer waits while it is full), and the rest is flushed at the end. Nothing is
+// visible to anyone until the caller splices the returned segments into a collection.
+
+import { CollectionFS } from '../collectionfs/index.js';
+import type { Throttle } from '../common/throttle.js';
+import type { BlockStore } from '../keep/block-store.js';
+import type { Segment } from '../manifest/types.js';
+
+export interface Md5Stream {
+  update(chunk: Uint8Array): void;
+  digest(): Promise<string>; // hex
+}
+
+export interface BodyWriterDeps {
+  readonly blocks: BlockStore;
+  readonly throttle: Throttle;
+  readonly md5Stream: () => Md5Stream;
+}
+
+export interface WrittenBody {
+  readonly segments: readonly Segment[];
+  readonly size: number;
+  readonly md5: string; // hex MD5 of the bytes
+}
+
+const FILE = 'body';
+
+export async function writeBody(
+  deps: BodyWriterDeps,
+  body: AsyncIterable<Uint8Array>,
+  opts: { token: string; replicas?: number | null; storageClasses?: readonly string[] },
+): Promise<WrittenBody> {
+  const fs = new CollectionFS({
+    blocks: deps.blocks,
+    throttle: deps.throttle,
+    token: opts.token,
+    ...(opts.replicas ? { replicas: opts.replicas } : {}),
+    ...(opts.storageClasses?.length ? { storageClasses: opts.storageClasses } : {}),
+  });
+  const md5 = deps.md5Stream();
+  const writer = fs.openWriter(FILE);
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      md5.update(chunk);
+      size += chunk.length;
+      await writer.write(chunk);
+    }
+    await writer.close();
+    await fs.sync();
+  } catch (err) {
+    await fs.discard();
+    throw err;
+  }
+  return { segments: fs.fileSegments(FILE), size, md5: await md5.digest() };
+}

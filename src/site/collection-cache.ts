@@ -1,0 +1,39 @@
+// Parsed collections, cached per token (manifest signatures are made for one token) and
+// revalidated on every use with a cheap request for the collection's modified_at (the
+// "PDH check" keep-web does), so a stream of requests does not re-parse the manifest.
+// Content addressed by PDH never changes, so those entries need no revalidation.
+
+import type { ArvadosApi } from '../arvados-api/api.js';
+import { TtlCache } from '../common/ttl-cache.js';
+import { api } from './api-errors.js';
+import { buildIndex, type CollectionIndex } from './collection-index.js';
+import type { Principal } from './principal.js';
+
+const FULL_SELECT = [
+  'uuid', 'name', 'owner_uuid', 'portable_data_hash', 'modified_at', 'manifest_text', 'properties',
+  'replication_desired', 'storage_classes_desired', 'x_keepgate_file_attrs',
+];
+
+export class CollectionCache {
+  private readonly cache: TtlCache<string, CollectionIndex>;
+
+  constructor(private readonly deps: { api: ArvadosApi; now: () => number; folderObjects: boolean; maxEntries?: number }) {
+    // Signatures last the blob signing TTL (weeks); an hour keeps cached locators far from expiry.
+    this.cache = new TtlCache({ ttlMs: 3_600_000, max: deps.maxEntries ?? 256, now: deps.now });
+  }
+
+  async get(p: Principal, id: string, opts: { byPdh: boolean }): Promise<CollectionIndex> {
+    const key = `${p.tokenUuid}\0${id}`;
+    const hit = this.cache.get(key);
+    if (hit && opts.byPdh) return hit;
+    if (hit) {
+      const head = await api(this.deps.api.getCollection(p.token, id, { select: ['uuid', 'modified_at'] }), 'NoSuchBucket');
+      if (head.modified_at === hit.modifiedAt) return hit;
+    }
+    const select = opts.byPdh ? ['portable_data_hash', 'manifest_text'] : FULL_SELECT;
+    const c = await api(this.deps.api.getCollection(p.token, id, { select }), 'NoSuchBucket');
+    const index = buildIndex(c, { folderObjects: this.deps.folderObjects });
+    this.cache.set(key, index);
+    return index;
+  }
+}
