@@ -1,5 +1,6 @@
 // The collection write options beside `collection={…}`: replace_files (target -> source) and
-// keepgate's sidecar extension x_keepgate_file_attrs (path -> attributes | null). Only their
+// keepgate's extensions x_keepgate_file_attrs (path -> attributes | null) and
+// x_keepgate_preconditions (path -> 'absent' | 'not-dir' | 'empty-dir'). Only their
 // shape is checked here; path rules and sources are the API's to judge (it answers 400
 // without changing anything).
 
@@ -13,11 +14,14 @@ const OPTIONAL_ATTRS = [
   'content_type', 'content_encoding', 'content_disposition', 'content_language', 'cache_control', 'expires',
 ] as const;
 const KNOWN_ATTRS: ReadonlySet<string> = new Set([...REQUIRED_ATTRS, ...OPTIONAL_ATTRS, 'meta']);
+const PRECONDITIONS: ReadonlySet<string> = new Set(['absent', 'not-dir', 'empty-dir']);
+type Precondition = 'absent' | 'not-dir' | 'empty-dir';
 
 export function collectionWriteOptions(p: ParamReader): CollectionWriteOptions {
   return dropUndefined({
     replace_files: replaceFiles(p),
     x_keepgate_file_attrs: fileAttrs(p),
+    x_keepgate_preconditions: preconditions(p),
     ensure_unique_name: p.bool('ensure_unique_name'),
     select: p.select({ specs: [COLLECTIONS] }),
   });
@@ -30,6 +34,17 @@ function replaceFiles(p: ParamReader): Record<string, string> | undefined {
     if (typeof source !== 'string') throw badRequest(`replace_files[${JSON.stringify(target)}] must be a string source`);
   }
   return v as Record<string, string>;
+}
+
+function preconditions(p: ParamReader): Record<string, Precondition> | undefined {
+  const v = p.object('x_keepgate_preconditions');
+  if (v === undefined) return undefined;
+  for (const [path, cond] of Object.entries(v)) {
+    if (typeof cond !== 'string' || !PRECONDITIONS.has(cond)) {
+      throw badRequest(`x_keepgate_preconditions[${JSON.stringify(path)}] must be one of ${[...PRECONDITIONS].join(', ')}`);
+    }
+  }
+  return v as Record<string, Precondition>;
 }
 
 function fileAttrs(p: ParamReader): Record<string, FileAttrs | null> | undefined {

@@ -88,6 +88,8 @@ function sendError(opts: ApiServerOptions, req: IncomingMessage, res: ServerResp
     res.destroy(); // a half-written response cannot become an error response any more
     return;
   }
+  // The unread rest of an oversized body would otherwise be parsed as the next request.
+  if (wire.status === 413) res.setHeader('Connection', 'close');
   sendJson(res, wire.status, wire.body);
 }
 
