@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FileAttrs } from '../../src/arvados-api/types.js';
 import {
-  expectApiError, loadManifestVectors, newProject, newUser, pdhOf, seedCollection, stripSignatures, unique, type TargetRef,
+  CONTENT_SELECT, expectApiError, loadManifestVectors, newProject, newUser, pdhOf, seedCollection, stripSignatures, unique, type TargetRef,
 } from './contract-support.js';
 
 const FOO_BAR = '. acbd18db4cc2f85cedef654fccc4a4d8+3 0:3:foo\n./dir 37b51d194a7513e45b56f6524f2d51f2+3 0:3:bar\n';
@@ -36,11 +36,13 @@ export function manifestContract(target: TargetRef): void {
     const dst = await t.api.createCollection(alice.token, { name: unique('dst') });
     const copied = await t.api.updateCollection(alice.token, dst.uuid, {}, {
       replace_files: { '/a/foo.txt': `${src.portable_data_hash}/foo`, '/whole': `${src.portable_data_hash}/` },
+      select: CONTENT_SELECT,
     });
     assert.equal(copied.file_count, 3);
     assert.equal(copied.file_size_total, 9);
     const moved = await t.api.updateCollection(alice.token, dst.uuid, {}, {
       replace_files: { '/b/foo.txt': 'current/a/foo.txt', '/a/foo.txt': '', '/whole': '' },
+      select: CONTENT_SELECT,
     });
     assert.equal(moved.file_count, 1);
     assert.match(moved.unsigned_manifest_text ?? '', /^(\.\/a d41d8cd98f00b204e9800998ecf8427e\+0 0:0:\\056\n)?\.\/b acbd18db4cc2f85cedef654fccc4a4d8\+3 0:3:foo\.txt\n$/);
@@ -54,6 +56,7 @@ export function manifestContract(target: TargetRef): void {
     const dst = await t.api.createCollection(alice.token, { name: unique('dst') });
     const u = await t.api.updateCollection(alice.token, dst.uuid, { manifest_text: signed }, {
       replace_files: { '/x/bar': 'manifest_text/dir/bar' },
+      select: CONTENT_SELECT,
     });
     assert.equal(u.unsigned_manifest_text, './x 37b51d194a7513e45b56f6524f2d51f2+3 0:3:bar\n');
     await expectApiError(t.api.updateCollection(alice.token, dst.uuid, { manifest_text: signed }, { replace_files: { '/y': 'current/x/bar' } }), 400);

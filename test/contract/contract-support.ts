@@ -30,6 +30,9 @@ export interface TestUser {
   readonly token: string;
 }
 
+/** unsigned_manifest_text is returned only when selected: what the content tests ask for. */
+export const CONTENT_SELECT = ['uuid', 'name', 'portable_data_hash', 'unsigned_manifest_text', 'file_count', 'file_size_total'];
+
 export const UUID_RE = (infix: string): RegExp => new RegExp(`^[a-z0-9]{5}-${infix}-[a-z0-9]{15}$`);
 export const PDH_RE = /^[0-9a-f]{32}\+\d+$/;
 export const EMPTY_PDH = 'd41d8cd98f00b204e9800998ecf8427e+0';
@@ -53,7 +56,11 @@ export async function newProject(api: ArvadosApi, token: string, attrs: Partial<
 
 /** A collection with this manifest owned by `ownerUuid`, created by the admin (exempt from signature checks). */
 export function seedCollection(t: ContractTarget, ownerUuid: string, manifest: string, attrs: Partial<Collection> = {}): Promise<Collection> {
-  return t.api.createCollection(t.adminToken, { owner_uuid: ownerUuid, name: unique('seed'), manifest_text: manifest, ...attrs });
+  return t.api.createCollection(
+    t.adminToken,
+    { owner_uuid: ownerUuid, name: unique('seed'), manifest_text: manifest, ...attrs },
+    { select: [...CONTENT_SELECT, 'owner_uuid'] },
+  );
 }
 
 /** Awaits a rejection and checks it is an ArvadosApiError with this status and a non-empty error list. */
