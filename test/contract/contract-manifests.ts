@@ -66,7 +66,8 @@ export function manifestContract(target: TargetRef): void {
     const t = target();
     const alice = await newUser(t, 'rfbad');
     const c = await seedCollection(t, alice.user.uuid, FOO_BAR);
-    for (const replace_files of [{ 'no-slash': '' }, { '/a//b': '' }, { '/a/': '' }, { '/x': 'current/no/such/file' }, { '/x': 'bogus-source' }]) {
+    const bad: Array<Record<string, string>> = [{ 'no-slash': '' }, { '/a//b': '' }, { '/a/': '' }, { '/x': 'current/no/such/file' }, { '/x': 'bogus-source' }];
+    for (const replace_files of bad) {
       await expectApiError(t.api.updateCollection(alice.token, c.uuid, {}, { replace_files }), 400);
     }
     assert.equal((await t.api.getCollection(alice.token, c.uuid)).portable_data_hash, c.portable_data_hash);

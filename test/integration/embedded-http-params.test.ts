@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ArvadosApiError, type ArvadosApi } from '../../src/arvados-api/api.js';
-import { createApiServer } from '../../src/cluster/embedded/http/server.js';
+import { createApiServer, type ResponseEvent } from '../../src/cluster/embedded/http/server.js';
 import { DomainError } from '../../src/common/errors.js';
 
 interface Call {
@@ -36,6 +36,7 @@ describe('REST parameter handling (stub API)', () => {
   const calls: Call[] = [];
   const failWith: { error?: unknown } = {};
   const unexpected: unknown[] = [];
+  const finished: ResponseEvent[] = [];
   let server: Server;
   let base: string;
 
@@ -49,6 +50,7 @@ describe('REST parameter handling (stub API)', () => {
         { path: '/open', auth: 'none', handle: (_req, res) => void res.writeHead(204).end() },
       ],
       onError: (err) => unexpected.push(err),
+      onResponse: (e) => finished.push(e),
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -226,5 +228,15 @@ describe('REST parameter handling (stub API)', () => {
     assert.equal(ok.status, 200);
     assert.deepEqual(await ok.json(), { health: 'OK' });
     assert.equal((await fetch(`${base}/open`)).status, 204);
+  });
+
+  test('onResponse reports route labels (never ids) with the status', async () => {
+    finished.length = 0;
+    await call('GET', `/arvados/v1/collections/${UUID}`);
+    await call('GET', '/nowhere');
+    await fetch(`${base}/_health/ping`, { headers: { authorization: 'Bearer mgmt' } });
+    while (finished.length < 3) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(finished.map((e) => [e.endpoint, e.status]), [['GET collections/:id', 200], ['unmatched', 404], ['/_health/ping', 200]]);
+    assert.ok(finished.every((e) => e.durationMs >= 0 && e.requestId.startsWith('req-')));
   });
 });

@@ -35,6 +35,21 @@ export interface ApiServerOptions {
   readonly maxBodyBytes?: number;
   /** Told about unexpected (500) errors, whose details never go on the wire. */
   readonly onError?: (err: unknown, req: IncomingMessage) => void;
+  /** Told about every finished response (metrics, access log). */
+  readonly onResponse?: (event: ResponseEvent) => void;
+}
+
+export interface ResponseEvent {
+  /** Route label, never an id: `GET collections/:id`, `keep`, an extra route's path, or `unmatched`. */
+  readonly endpoint: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly requestId: string;
+}
+
+/** Filled in while dispatching, read when the response finishes. */
+interface Labels {
+  endpoint: string;
 }
 
 const DEFAULT_MAX_BODY = 128 * 1024 * 1024;
@@ -43,25 +58,35 @@ export function createApiServer(opts: ApiServerOptions): Server {
   return createServer((req, res) => {
     const requestId = headerOnce(req.headers['x-request-id']) ?? `req-${randomBytes(10).toString('hex')}`;
     res.setHeader('X-Request-Id', requestId);
-    dispatch(opts, req, res).catch((err: unknown) => sendError(opts, req, res, err));
+    const labels: Labels = { endpoint: 'unmatched' };
+    const { onResponse } = opts;
+    if (onResponse) {
+      const started = performance.now();
+      res.once('close', () => onResponse({ endpoint: labels.endpoint, status: res.statusCode, durationMs: performance.now() - started, requestId }));
+    }
+    dispatch(opts, req, res, labels).catch((err: unknown) => sendError(opts, req, res, err));
   });
 }
 
-async function dispatch(opts: ApiServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function dispatch(opts: ApiServerOptions, req: IncomingMessage, res: ServerResponse, labels: Labels): Promise<void> {
   // Prefixing keeps `//<locator>` (a Keep synonym) a path instead of a protocol-relative URL.
   const url = new URL(`http://localhost${req.url ?? '/'}`);
   const method = req.method ?? 'GET';
   const extra = opts.extraRoutes?.find((r) => r.path === url.pathname && (r.method ?? 'GET') === method);
   if (extra) {
+    labels.endpoint = extra.path;
     if (extra.auth !== 'none') checkManagementToken(opts.managementToken, req.headers.authorization);
     return extra.handle(req, res);
   }
-  if (opts.keepHandler && isKeepPath(url.pathname)) return opts.keepHandler(req, res);
+  if (opts.keepHandler && isKeepPath(url.pathname)) {
+    labels.endpoint = 'keep';
+    return opts.keepHandler(req, res);
+  }
   if (!url.pathname.startsWith(API_PREFIX)) throw pathNotFound(url.pathname);
-  return serveApi(opts, req, res, url);
+  return serveApi(opts, req, res, url, labels);
 }
 
-async function serveApi(opts: ApiServerOptions, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function serveApi(opts: ApiServerOptions, req: IncomingMessage, res: ServerResponse, url: URL, labels: Labels): Promise<void> {
   const request = await readApiRequest(req, url, { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY });
   const match = matchRoute(ROUTES, request.method, request.segments);
   if (match === undefined) throw pathNotFound(url.pathname);
@@ -69,6 +94,7 @@ async function serveApi(opts: ApiServerOptions, req: IncomingMessage, res: Serve
     res.setHeader('Allow', [...new Set(match.allowed)].join(', '));
     return sendJson(res, 405, { errors: [`method ${request.method} not allowed on ${url.pathname}`] });
   }
+  labels.endpoint = `${match.route.method} ${match.route.path.join('/')}`;
   if (request.token === undefined) throw notLoggedIn();
   const result = await match.route.handle({ api: opts.api, token: request.token, p: new ParamReader(request.params), id: match.id });
   sendJson(res, 200, result);
