@@ -1,7 +1,9 @@
 // Shared set-up for the collection filesystem tests: a fake clock, a block store that signs
 // locators like keepstore (and can verify them like keepstore with BlobSigning on), and the
 // Go tests' starting collection `./dir1 … 3:3:bar 0:3:foo`.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { DomainError } from '../../../src/common/errors.js';
 import { resolve } from 'node:path';
 import { Throttle } from '../../../src/common/throttle.js';
 import type { BlockGetOptions, BlockPutOptions, BlockPutResult, BlockStore } from '../../../src/keep/block-store.js';
@@ -31,15 +33,42 @@ export interface SigningStoreOptions {
   readonly hooks?: MemoryBlockStoreHooks;
 }
 
-/** MemoryBlockStore whose put answers are signed `+A` locators (92 chars for 64 MiB). */
+/**
+ * A block store that only counts: put returns the real locator and drops the data (for tests
+ * that push hundreds of MiB through the filesystem and never read them back).
+ */
+export class DiscardStore implements BlockStore {
+  bytesPut = 0;
+  private readonly onPut: MemoryBlockStoreHooks['onPut'];
+
+  constructor(hooks: Pick<MemoryBlockStoreHooks, 'onPut'> = {}) {
+    this.onPut = hooks.onPut;
+  }
+
+  async put(data: Uint8Array, opts?: BlockPutOptions): Promise<BlockPutResult> {
+    await this.onPut?.(data, opts);
+    this.bytesPut += data.length;
+    return { locator: `${createHash('md5').update(data).digest('hex')}+${data.length}`, replicas: 1 };
+  }
+
+  async get(locator: string): Promise<Buffer> {
+    throw new DomainError('NotFound', `discarded block ${locator}`);
+  }
+
+  async head(locator: string): Promise<number> {
+    throw new DomainError('NotFound', `discarded block ${locator}`);
+  }
+}
+
+/** A block store whose put answers are signed `+A` locators (92 chars for 64 MiB). */
 export class SigningStore implements BlockStore {
-  readonly inner: MemoryBlockStore;
+  readonly inner: BlockStore;
   readonly reads: string[] = [];
   private readonly opts: SigningStoreOptions;
 
-  constructor(opts: SigningStoreOptions) {
+  constructor(opts: SigningStoreOptions & { inner?: BlockStore }) {
     this.opts = opts;
-    this.inner = new MemoryBlockStore(opts.hooks);
+    this.inner = opts.inner ?? new MemoryBlockStore(opts.hooks);
   }
 
   sign(locator: string, expiresAtSeconds = Math.floor(this.opts.clock.now() / 1000) + TTL_SECONDS): string {
