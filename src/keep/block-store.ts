@@ -20,6 +20,8 @@ export interface BlockPutResult {
   /** Locator to put in manifests: `<md5>+<size>`, plus `+A…` when the store signs. */
   readonly locator: string;
   readonly replicas: number;
+  /** Replicas stored per storage class, when the store knows (Keep `X-Keep-Storage-Classes-Confirmed`). */
+  readonly storageClasses?: Readonly<Record<string, number>>;
 }
 
 export interface BlockStore {

@@ -100,7 +100,7 @@ export class DirBlockStore implements BlockStore {
     };
     if (md5 === EMPTY_HASH) await verify();
     else await this.withLock(md5, () => this.write(md5, data, verify));
-    return { locator: `${md5}+${data.length}`, replicas: 1 };
+    return { locator: `${md5}+${data.length}`, replicas: 1, storageClasses: { default: 1 } };
   }
 
   async get(locator: string, _opts?: BlockGetOptions): Promise<Buffer> {

@@ -24,7 +24,7 @@ test('put/get/head round-trip random blocks; files live under keep/<3 hex>/<md5>
     fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 100_000 }), async (data) => {
       const hash = md5(data);
       const r = await store.put(data);
-      assert.deepEqual(r, { locator: `${hash}+${data.length}`, replicas: 1 });
+      assert.deepEqual(r, { locator: `${hash}+${data.length}`, replicas: 1, storageClasses: { default: 1 } });
       assert.ok(Buffer.from(data).equals(await store.get(`${r.locator}+Afoo@bar`)));
       assert.equal(await store.head(r.locator), data.length);
       const onDisk = await fsp.readFile(join(ctx.dataDir, 'keep', hash.slice(0, 3), hash));
