@@ -17,6 +17,8 @@ export interface AttrScope {
 const OPERATORS: ReadonlySet<string> = new Set<FilterOperator>([
   '=', '!=', '<>', '<', '<=', '>=', '>', 'like', 'ilike', 'in', 'not in', 'is_a', 'exists', 'contains',
 ]);
+/** Attributes older Arvados records carry; accepted and ignored like other read-only ones. */
+const LEGACY_ATTRS: ReadonlySet<string> = new Set(['etag', 'href']);
 const TRUE = new Set(['true', '1', 't', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'f', 'no', 'off', '']);
 
@@ -121,13 +123,17 @@ export class ParamReader {
     });
   }
 
-  /** The resource object (`collection={…}`), every attribute writable and of the right type. */
+  /** The resource object (`collection={…}`): no unknown attributes, writable ones of the right type. */
   resourceAttrs(spec: ResourceSpec): Record<string, unknown> {
     const attrs = this.object(spec.wrapper) ?? {};
     for (const [key, value] of Object.entries(attrs)) {
       const type = Object.hasOwn(spec.writable, key) ? spec.writable[key] : undefined;
-      if (type === undefined) throw badRequest(`unknown or read-only attribute ${JSON.stringify(key)} in ${spec.wrapper}`);
-      if (!hasType(value, type)) throw badRequest(`attribute ${spec.wrapper}.${key} must be ${type}`);
+      if (type !== undefined) {
+        if (!hasType(value, type)) throw badRequest(`attribute ${spec.wrapper}.${key} must be ${type}`);
+      } else if (!spec.readable.has(key) && !LEGACY_ATTRS.has(key)) {
+        throw badRequest(`unknown attribute ${JSON.stringify(key)} in ${spec.wrapper}`);
+      }
+      // Read-only attributes pass: clients PATCH back whole records, and the API ignores them.
     }
     return attrs;
   }

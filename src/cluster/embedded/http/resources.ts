@@ -1,7 +1,8 @@
 // What each resource looks like on the wire: the attributes a caller may select, filter and
 // order by, and the ones a create/update may set (with their JSON types). The REST layer
 // checks requests against these before calling the API, so a typo'd attribute is a 400 that
-// changes nothing rather than a silent no-op.
+// changes nothing rather than a silent no-op. Readable attributes that are not writable are
+// let through to the API, which ignores them (clients send whole records back).
 
 export type AttrType =
   | 'string'
@@ -68,7 +69,7 @@ export const LINKS: ResourceSpec = {
   table: 'links',
   wrapper: 'link',
   readable: new Set([...COMMON, 'link_class', 'name', 'tail_uuid', 'head_uuid', 'properties']),
-  writable: { link_class: 'string', name: 'string', tail_uuid: 'string', head_uuid: 'string' },
+  writable: { link_class: 'string', name: 'string', tail_uuid: 'string', head_uuid: 'string', properties: 'object' },
 };
 
 /** `groups/contents` mixes groups and collections; manifest_text cannot be selected there (d.4). */

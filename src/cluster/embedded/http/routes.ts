@@ -82,9 +82,11 @@ export const ROUTES: readonly Route[] = [
   route('GET', 'keep_services/accessible', (c) => c.api.keepServices(c.token)),
 ];
 
+const LINK_REQUIRED = ['link_class', 'name', 'tail_uuid', 'head_uuid'] as const;
+
 function linkAttrs(p: ParamReader): Pick<Link, 'link_class' | 'name' | 'tail_uuid' | 'head_uuid'> {
   const attrs = p.resourceAttrs(LINKS);
-  const missing = Object.keys(LINKS.writable).filter((k) => attrs[k] === undefined);
+  const missing = LINK_REQUIRED.filter((k) => attrs[k] === undefined);
   if (missing.length > 0) throw badRequest(`link needs ${missing.join(', ')}`);
   return attrs as unknown as Pick<Link, 'link_class' | 'name' | 'tail_uuid' | 'head_uuid'>;
 }
