@@ -10,8 +10,11 @@ import { ManifestError } from './errors.js';
 import { rubyInspect } from './quote.js';
 import { rubyLocatorAddress } from './ruby-locator.js';
 
-// On raw tokens (never containing "\n", so anchors mean whole string).
+// On raw tokens (never containing "\n", so anchors mean whole string). Control characters
+// are exactly what these classes exclude.
+// eslint-disable-next-line no-control-regex
 const STREAM_TOKEN = /^(?:[^\x00-\x20\\]|\\[0-3][0-7][0-7])+$/;
+// eslint-disable-next-line no-control-regex
 const FILE_TOKEN = /^\p{Nd}+:\p{Nd}+:(?:[^\x00-\x20\\]|\\[0-3][0-7][0-7])+$/u;
 const NON_8BIT_ESCAPE = /[^\\]\\[4-7][0-7][0-7]/;
 // On unescaped text: (?<![^\n]) and (?![^\n]) are Ruby's multi-line ^ and $.
