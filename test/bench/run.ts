@@ -2,6 +2,7 @@
 // client, workload after workload; a table per workload on stdout, progress on stderr, every
 // figure appended to test/bench/results/<timestamp>.jsonl. See test/bench/README.md.
 //   node --import tsx test/bench/run.ts [--quick] [--only put_large,get_large] [--servers s3rver,ceiling]
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PayloadPool } from './lib/payload.js';
@@ -52,6 +53,9 @@ async function main(): Promise<void> {
   const results = new ResultsFile(resolve(benchDir, 'results'), identity);
   log(`commit ${identity.commit.slice(0, 12)}${identity.dirty ? ' (dirty)' : ''}, ${identity.machine.cores} x ${identity.machine.cpu}, ${sizes.quick ? 'QUICK' : 'full'} run`);
 
+  const load1 = loadavg()[0]!;
+  if (load1 > 0.5) log(`warning: load average ${load1.toFixed(2)} before starting: other work is running, figures will be noisy`);
+
   const servers = new Map<ServerName, BenchServer | Error>();
   const startCtx = { group, repoRoot, benchDir };
   for (const name of needed) {
@@ -90,11 +94,17 @@ function record(results: ResultsFile, outcome: Awaited<ReturnType<Runner['run']>
       continue;
     }
     for (const [metric, value] of Object.entries(row.figures)) {
-      const unit = outcome.metrics.find((m) => m.name === metric)?.unit ?? '';
-      results.append({ kind: 'metric', workload: outcome.name, server, metric, unit, value, runs: row.runs[metric] ?? [] });
+      const spec = outcome.metrics.find((m) => m.name === metric);
+      const better = spec?.better ?? guessBetter(metric);
+      results.append({ kind: 'metric', workload: outcome.name, server, metric, unit: spec?.unit ?? '', better, value, runs: row.runs[metric] ?? [] });
     }
   }
   for (const t of targets) results.append({ kind: 'target', workload: outcome.name, server: 'keepgate', target: t.label, met: t.met ?? null, detail: t.detail });
+}
+
+/** For figures named by code we do not own (micro benchmarks): times and sizes are better low. */
+function guessBetter(metric: string): 'higher' | 'lower' {
+  return /(_ms|_ns|_us|rss|mib|bytes|seconds)$/i.test(metric) ? 'lower' : 'higher';
 }
 
 main().catch((err: unknown) => {

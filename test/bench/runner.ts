@@ -9,6 +9,7 @@ import type { RowOutcome, WorkloadOutcome } from './report/outcome.js';
 import type { BenchServer, ServerName } from './servers/servers.js';
 import type { Sizes } from './sizes.js';
 import type { Figures, LocalWorkload, MetricSpec, RemoteWorkload, Workload } from './workloads/types.js';
+import { warmUp } from './workloads/warm-up.js';
 
 export interface RunnerOptions {
   readonly sizes: Sizes;
@@ -41,6 +42,7 @@ export function combineRuns(runs: readonly Figures[], specs: readonly MetricSpec
 export class Runner {
   private readonly clients = new Map<ServerName, BenchClient>();
   private readonly states = new Map<ServerName, Map<string, unknown>>();
+  private readonly warm = new Set<ServerName>();
 
   constructor(private readonly options: RunnerOptions) {}
 
@@ -89,6 +91,11 @@ export class Runner {
     const runs = workload.repeated ? sizes.runs : 1;
     try {
       const results = await this.withTimeout(server.name, async () => {
+        if (!this.warm.has(server.name)) {
+          log(`${server.name}: warm-up`);
+          await warmUp(ctx);
+          this.warm.add(server.name);
+        }
         if (workload.prepare) {
           log(`${workload.name} ${server.name}: prepare`);
           await workload.prepare(ctx);

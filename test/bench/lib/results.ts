@@ -2,7 +2,7 @@
 // identity (commit, machine, mode) so that two files can be compared line by line.
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { cpus, hostname, release, totalmem } from 'node:os';
+import { cpus, hostname, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 export interface RunIdentity {
@@ -21,7 +21,16 @@ export interface RunIdentity {
 }
 
 export type ResultLine =
-  | { readonly kind: 'metric'; readonly workload: string; readonly server: string; readonly metric: string; readonly unit: string; readonly value: number; readonly runs: readonly number[] }
+  | {
+      readonly kind: 'metric';
+      readonly workload: string;
+      readonly server: string;
+      readonly metric: string;
+      readonly unit: string;
+      readonly better: 'higher' | 'lower';
+      readonly value: number;
+      readonly runs: readonly number[];
+    }
   | { readonly kind: 'error'; readonly workload: string; readonly server: string; readonly error: string }
   | { readonly kind: 'target'; readonly workload: string; readonly server: string; readonly target: string; readonly met: boolean | null; readonly detail: string };
 
@@ -61,7 +70,9 @@ export class ResultsFile {
     this.path = join(dir, `${identity.run.replace(/[:.]/g, '-')}.jsonl`);
   }
 
+  /** Also stamps the 1-minute load average: figures taken on a busy machine are suspect. */
   append(line: ResultLine): void {
-    appendFileSync(this.path, `${JSON.stringify({ ...this.identity, ...line })}\n`);
+    const load1 = Math.round(loadavg()[0]! * 100) / 100;
+    appendFileSync(this.path, `${JSON.stringify({ ...this.identity, load1, ...line })}\n`);
   }
 }

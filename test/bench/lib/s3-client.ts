@@ -4,6 +4,7 @@
 import aws4 from 'aws4';
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
 
 export interface S3Credentials {
   readonly accessKeyId: string;
@@ -204,7 +205,12 @@ export class BenchClient {
       path: fullPath,
       method: req.method,
       headers: signed.headers as Record<string, string>,
-      body: req.body,
+      // undici streams any iterable body (client-h1.js writeIterable, waiting for 'drain');
+      // its type declarations only list Readable, which would add a stream per request.
+      body: req.body as Buffer | Readable | undefined,
+      // undici closes the connection after every HEAD unless told not to (a guard against
+      // servers that send a body); ours are well-behaved and the reconnects would be measured.
+      reset: false,
     });
     if (res.statusCode >= 300) throw new S3HttpError(res.statusCode, req.operation, await res.body.text().catch(() => ''));
     return res;
