@@ -1,0 +1,29 @@
+// What every part of the embedded backend works with: the database, the write queue, the
+// clock and the cluster's fixed settings. Built once by openEmbeddedCluster and passed down.
+
+import type { Db } from './db.js';
+import type { GroupCommit } from './group-commit.js';
+
+/** Work counters that tests assert on instead of timing (and metrics may export). */
+export interface EmbeddedCounters {
+  /** Manifests marshalled from per-file rows (a full rebuild of one collection's text). */
+  manifestMarshals: number;
+  /** Collections whose per-file rows were all rewritten from a submitted manifest_text. */
+  fullRewrites: number;
+}
+
+export interface StoreContext {
+  readonly db: Db;
+  readonly commit: GroupCommit;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+  readonly clusterId: string;
+  readonly blobSigningKey: string;
+  /** Seconds. */
+  readonly blobSigningTtl: number;
+  /** Reject submitted locators without a valid +A signature for the caller (admins exempt). */
+  readonly requireSignatures: boolean;
+  readonly counters: EmbeddedCounters;
+}
+
+export const isoTime = (ms: number): string => new Date(ms).toISOString();

@@ -1,0 +1,155 @@
+// openEmbeddedCluster: the whole embedded backend in this process. SQLite metadata at
+// `<dataDir>/metadata.sqlite`, blocks under `<dataDir>/keep` (DirBlockStore) wrapped in a
+// SigningBlockStore, the ArvadosApi implementation, and a maintenance timer (trash sweep,
+// then block GC). The http layer serves `api` and `blocks`; main prints `bootstrap`.
+
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Cluster, ClusterInfo } from '../cluster.js';
+import { HashPool } from '../../common/hash-pool.js';
+import { DirBlockStore } from '../../keep/dir-store.js';
+import { SigningBlockStore } from '../../keep/signing-store.js';
+import type { User } from '../../arvados-api/types.js';
+import { EmbeddedApi } from './api.js';
+import { bootstrapAdmin, loadClusterMeta, type Bootstrap } from './bootstrap.js';
+import type { EmbeddedCounters, StoreContext } from './context.js';
+import { openDatabase, type Db } from './db.js';
+import { GroupCommit, type GroupCommitStats } from './group-commit.js';
+import { collectGarbage, sweepTrash, type GcResult, type SweepResult } from './sweep.js';
+import { insertToken, insertUser } from './users.js';
+
+export interface EmbeddedClusterOptions {
+  readonly dataDir: string;
+  /** Used on first start only (later starts must match or omit it). */
+  readonly clusterId?: string;
+  /** A v2 token installed as the admin's token (KEEPGATE_ADMIN_TOKEN). */
+  readonly adminToken?: string;
+  /** Default 1209600 (two weeks, Arvados' default). */
+  readonly blobSigningTtlSeconds?: number;
+  /** Milliseconds since the epoch; default Date.now. */
+  readonly clock?: () => number;
+  /** Worker threads hashing blocks when no hashPool is given (default 2). */
+  readonly hashThreads?: number;
+  /** A shared pool (not closed by close()); otherwise one is created and owned. */
+  readonly hashPool?: HashPool;
+  /** Default true: submitted locators and Keep reads need valid signatures. */
+  readonly requireSignatures?: boolean;
+  /** Period of the trash sweep + block GC; default 10 minutes, 0 disables the timer. */
+  readonly maintenanceIntervalMs?: number;
+  /** Sees errors of background maintenance (default: ignored; the next run retries). */
+  readonly onMaintenanceError?: (err: unknown) => void;
+}
+
+export interface NewUserWithToken {
+  readonly email: string;
+  readonly username: string;
+  readonly admin?: boolean;
+  /** Token scopes, default ["all"]; e.g. ["GET /"] for a read-only token. */
+  readonly scopes?: readonly string[];
+}
+
+export interface EmbeddedCluster extends Cluster {
+  readonly info: ClusterInfo;
+  readonly api: EmbeddedApi;
+  /** Signing store over the block directory: what the Keep HTTP handler serves. */
+  readonly blocks: SigningBlockStore;
+  readonly blockDir: DirBlockStore;
+  readonly bootstrap: Bootstrap;
+  readonly counters: Readonly<EmbeddedCounters>;
+  readonly commitStats: Readonly<GroupCommitStats>;
+  /** Tells keep_services/accessible where the Keep API is (the API listener's URL). */
+  setApiUrl(url: string): void;
+  createUserWithToken(attrs: NewUserWithToken): Promise<{ user: User; token: string }>;
+  sweepTrash(now?: number): Promise<SweepResult>;
+  collectGarbage(now?: number): Promise<GcResult>;
+  /** The database handle, for tests and diagnostics (integrity checks). */
+  readonly db: Db;
+}
+
+export const DATABASE_FILE = 'metadata.sqlite';
+const DEFAULT_TTL = 1_209_600;
+const DEFAULT_MAINTENANCE_MS = 10 * 60 * 1000;
+
+export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
+  const clock = opts.clock ?? Date.now;
+  const ttl = opts.blobSigningTtlSeconds ?? DEFAULT_TTL;
+  await mkdir(opts.dataDir, { recursive: true });
+  const ownPool = opts.hashPool === undefined ? new HashPool({ threads: opts.hashThreads ?? 2 }) : undefined;
+  const hashPool = opts.hashPool ?? ownPool!;
+  const db = openDatabase(join(opts.dataDir, DATABASE_FILE));
+  try {
+    const meta = loadClusterMeta(db, opts);
+    const commit = new GroupCommit(db);
+    const ctx: StoreContext = {
+      db,
+      commit,
+      now: clock,
+      clusterId: meta.clusterId,
+      blobSigningKey: meta.blobSigningKey,
+      blobSigningTtl: ttl,
+      requireSignatures: opts.requireSignatures ?? true,
+      counters: { manifestMarshals: 0, fullRewrites: 0 },
+    };
+    const bootstrap = bootstrapAdmin(ctx, opts);
+    const blockDir = await DirBlockStore.open({ dataDir: opts.dataDir, hashPool, clock });
+    const blocks = new SigningBlockStore(blockDir, { key: meta.blobSigningKey, ttlSeconds: ttl, requireSignatures: ctx.requireSignatures, clock });
+    const api = new EmbeddedApi(ctx);
+    const maintenance = new Maintenance(opts.maintenanceIntervalMs ?? DEFAULT_MAINTENANCE_MS, async () => {
+      await sweepTrash(ctx, clock());
+      await collectGarbage(ctx, blockDir, clock());
+    }, opts.onMaintenanceError);
+    let closed = false;
+    return {
+      info: { clusterId: meta.clusterId, blobSigningTtl: ttl },
+      api,
+      blocks,
+      blockDir,
+      bootstrap,
+      counters: ctx.counters,
+      commitStats: commit.stats,
+      db,
+      setApiUrl: (url) => api.setKeepServiceUrl(url),
+      createUserWithToken: (attrs) =>
+        commit.run(() => {
+          const user = insertUser(ctx, { email: attrs.email, username: attrs.username, is_admin: attrs.admin === true });
+          return { user, token: insertToken(ctx, { ownerUuid: user.uuid, scopes: attrs.scopes }).token };
+        }),
+      sweepTrash: (now = clock()) => sweepTrash(ctx, now),
+      collectGarbage: (now = clock()) => collectGarbage(ctx, blockDir, now),
+      async close() {
+        if (closed) return;
+        closed = true;
+        await maintenance.stop();
+        commit.close();
+        db.close();
+        await ownPool?.close();
+      },
+    };
+  } catch (err) {
+    db.close();
+    await ownPool?.close();
+    throw err;
+  }
+}
+
+/** Runs `task` every `intervalMs` (never two at once); stop() waits for a running one. */
+class Maintenance {
+  private readonly timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(intervalMs: number, task: () => Promise<void>, onError: ((err: unknown) => void) | undefined) {
+    if (intervalMs <= 0) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = task()
+        .catch((err: unknown) => onError?.(err))
+        .finally(() => (this.running = undefined));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

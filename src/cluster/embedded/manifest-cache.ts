@@ -1,0 +1,67 @@
+// manifest_text and portable_data_hash are derived from a collection's file rows and cached on
+// the collection row (both set or both NULL). A change to the rows clears the cache; the text
+// is rebuilt (one marshal of the whole tree, counted in counters.manifestMarshals) only when a
+// response or query needs it, so a stream of small replace_files on a big collection costs no
+// rebuilds. Rows are normally loaded without the text column (it can be megabytes); it is read
+// only when the text itself is wanted.
+
+import { marshalManifest, portableDataHash } from '../../manifest/index.js';
+import type { StoreContext } from './context.js';
+import { decodeSegments, FileTable } from './file-rows.js';
+
+export interface CachedManifest {
+  readonly pdh: string;
+  /** Present when asked for (needText). */
+  readonly text?: string;
+}
+
+export interface CacheHolder {
+  uuid: string;
+  version: number;
+  /** NULL also when the column was not loaded: portable_data_hash tells the cache state. */
+  manifest_text: string | null;
+  portable_data_hash: string | null;
+}
+
+/** Builds the manifest text from the rows (Go SDK form, as Arvados re-serialises after replace_files). */
+export function marshalRows(ctx: StoreContext, uuid: string): string {
+  ctx.counters.manifestMarshals++;
+  const files = [];
+  const emptyDirs = [];
+  for (const row of new FileTable(ctx.db, uuid).all()) {
+    if (row.kind === 'file') files.push({ path: row.path, segments: decodeSegments(row.segments) });
+    else emptyDirs.push(row.path);
+  }
+  return marshalManifest({ files, emptyDirs });
+}
+
+/**
+ * The PDH (and the text if `needText`), computing both if stale. `persist: 'now'` stores them
+ * in the current transaction (write path); 'later' queues the store on the group commit,
+ * guarded by the version so newer content is never overwritten with old text (read path).
+ */
+export function ensureManifest(ctx: StoreContext, row: CacheHolder, opts: { persist: 'now' | 'later'; needText: boolean }): CachedManifest {
+  if (row.portable_data_hash !== null) {
+    if (!opts.needText) return { pdh: row.portable_data_hash };
+    row.manifest_text ??= (ctx.db.prepare('SELECT manifest_text FROM collections WHERE uuid = ?').get(row.uuid) as { manifest_text: string | null } | undefined)?.manifest_text ?? null;
+    if (row.manifest_text !== null) return { pdh: row.portable_data_hash, text: row.manifest_text };
+  }
+  const text = marshalRows(ctx, row.uuid);
+  const pdh = portableDataHash(text);
+  row.manifest_text = text;
+  row.portable_data_hash = pdh;
+  const store = () =>
+    ctx.db.prepare('UPDATE collections SET manifest_text = ?, portable_data_hash = ? WHERE uuid = ? AND version = ?').run(text, pdh, row.uuid, row.version);
+  if (opts.persist === 'now') store();
+  else ctx.commit.run(store).catch(() => undefined); // only a cache: losing it costs a rebuild
+  return { pdh, text };
+}
+
+/** Fills (durably) the PDH of every stale collection, so a query by PDH sees all of them. */
+export async function refreshStalePdhs(ctx: StoreContext): Promise<void> {
+  const select = ctx.db.prepare('SELECT uuid, version, NULL AS manifest_text, portable_data_hash FROM collections WHERE portable_data_hash IS NULL');
+  if (select.get() === undefined) return;
+  await ctx.commit.run(() => {
+    for (const row of select.all() as CacheHolder[]) ensureManifest(ctx, row, { persist: 'now', needText: false });
+  });
+}
