@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../../src/cluster/embedded/db.js';
+import { GroupCommit } from '../../../src/cluster/embedded/group-commit.js';
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'keepgate-gc-'));
+  const db = openDatabase(join(dir, 'm.sqlite'), [{ version: 1, sql: 'CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER) STRICT;' }]);
+  const commit = new GroupCommit(db);
+  return { db, commit, done: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
+}
+
+test('operations queued together commit in one transaction, each resolved with its result', async () => {
+  const { db, commit, done } = setup();
+  try {
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => commit.run(() => db.prepare('INSERT INTO t VALUES (?, ?)').run(`k${i}`, i).changes)));
+    assert.deepEqual(results, Array(20).fill(1));
+    assert.equal(commit.stats.batches, 1);
+    assert.equal(commit.stats.operations, 20);
+    assert.equal(commit.stats.maxBatch, 20);
+    assert.equal((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 20);
+  } finally {
+    done();
+  }
+});
+
+test('a failing operation rolls back alone; the others in its batch commit', async () => {
+  const { db, commit, done } = setup();
+  try {
+    const ok1 = commit.run(() => db.prepare('INSERT INTO t VALUES (?, ?)').run('a', 1));
+    const bad = commit.run(() => {
+      db.prepare('INSERT INTO t VALUES (?, ?)').run('b', 2); // undone with the savepoint
+      throw new Error('nope');
+    });
+    const dup = commit.run(() => db.prepare('INSERT INTO t VALUES (?, ?)').run('a', 3)); // constraint error
+    const ok2 = commit.run(() => db.prepare('INSERT INTO t VALUES (?, ?)').run('c', 4));
+    await ok1;
+    await assert.rejects(bad, /nope/);
+    await assert.rejects(dup, /UNIQUE/);
+    await ok2;
+    assert.equal(commit.stats.batches, 1);
+    assert.deepEqual(db.prepare('SELECT k, v FROM t ORDER BY k').all(), [{ k: 'a', v: 1 }, { k: 'c', v: 4 }]);
+  } finally {
+    done();
+  }
+});
+
+test('later operations in a batch see the effects of earlier ones (they serialise)', async () => {
+  const { db, commit, done } = setup();
+  try {
+    db.prepare('INSERT INTO t VALUES (?, ?)').run('n', 0);
+    const bump = () => commit.run(() => {
+      const { v } = db.prepare('SELECT v FROM t WHERE k = ?').get('n') as { v: number };
+      db.prepare('UPDATE t SET v = ? WHERE k = ?').run(v + 1, 'n');
+      return v + 1;
+    });
+    const seen = await Promise.all(Array.from({ length: 50 }, bump));
+    assert.deepEqual(seen, Array.from({ length: 50 }, (_, i) => i + 1));
+  } finally {
+    done();
+  }
+});
+
+test('a caller is resolved only after COMMIT: its change is visible from another connection', async () => {
+  const { db, commit, done } = setup();
+  try {
+    await commit.run(() => db.prepare('INSERT INTO t VALUES (?, ?)').run('x', 1));
+    const other = openDatabase(db.name, [{ version: 1, sql: '' }]);
+    assert.deepEqual(other.prepare('SELECT v FROM t WHERE k = ?').get('x'), { v: 1 });
+    other.close();
+    commit.close();
+    await assert.rejects(commit.run(() => 1), /closed/);
+  } finally {
+    done();
+  }
+});
