@@ -42,7 +42,8 @@ export function prepareContent(ctx: StoreContext, p: Principal, attrs: Partial<C
       manifest = { text: stripSignatures(raw), tree: parseManifest(raw) };
     } catch (err) {
       if (!(err instanceof ManifestError)) throw err;
-      throw replaceGiven ? badRequest(`replace_files: ${err.message}`) : unprocessable(err.message);
+      if (!replaceGiven) throw unprocessable(err.message);
+      throw badRequest(`replace_files: ${err.message.startsWith('malformed manifest_text') ? '' : 'malformed manifest_text: '}${err.message}`);
     }
     checkManifestSignatures(ctx, p, raw);
   }
