@@ -14,10 +14,14 @@ export class Refusal extends Error {}
 
 export class DirNode {
   readonly children = new Map<string, DirNode | LoadedFile>();
+  /** `path/`, or '' for the root: children's paths cost one concatenation. */
+  readonly prefix: string;
   constructor(
     readonly path: string,
     readonly parent: DirNode | undefined,
-  ) {}
+  ) {
+    this.prefix = path === '' ? '' : `${path}/`;
+  }
 }
 
 export class TreeLoader {
@@ -38,7 +42,7 @@ export class TreeLoader {
       }
       const child = node.children.get(name);
       if (child === undefined) {
-        const created = new DirNode(node.path === '' ? name : `${node.path}/${name}`, node);
+        const created = new DirNode(node.prefix + name, node);
         node.children.set(name, created);
         this.dirs.push(created);
         node = created;
@@ -52,19 +56,22 @@ export class TreeLoader {
   }
 
   /**
-   * The file `name` inside `dir`, created when new (later mentions append to it); null for
-   * the `.` empty-directory marker. `name` must already be a permitted name or `.`.
+   * Appends `segments` (a buffer the caller reuses) to the file `name` inside `dir`, which is
+   * created when new; later mentions append to it. Returns null, appending nothing, for the
+   * `.` empty-directory marker. `name` must already be a permitted name or `.`.
    */
-  file(dir: DirNode, name: string): LoadedFile | null {
+  file(dir: DirNode, name: string, segments: readonly Segment[]): LoadedFile | null {
     if (name === '.') return null;
     const existing = dir.children.get(name);
     if (existing === undefined) {
-      const created: LoadedFile = { path: dir.path === '' ? name : `${dir.path}/${name}`, segments: [] };
+      // A copy of the buffer is exact-size; growing an empty array would reserve 17 slots.
+      const created: LoadedFile = { path: dir.prefix + name, segments: segments.slice() };
       dir.children.set(name, created);
       this.files.push(created);
       return created;
     }
     if (existing instanceof DirNode) throw new Refusal('cannot rename file to overwrite existing directory');
+    for (const seg of segments) existing.segments.push(seg);
     return existing;
   }
 

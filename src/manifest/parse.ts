@@ -8,19 +8,15 @@
 import { malformed } from './errors.js';
 import { unescapeName } from './escape.js';
 import { DirNode, Refusal, TreeLoader } from './load-tree.js';
+import { MAX_POSITION, goLocatorSize, parseGoDecimal } from './go-fields.js';
 import { goQuote } from './quote.js';
 import { indexBefore } from './scan.js';
 import { StreamBlocks } from './stream-blocks.js';
-import type { ManifestTree } from './types.js';
+import type { ManifestTree, Segment } from './types.js';
 
 const NEWLINE = 0x0a;
 const BACKSLASH = 0x5c;
 const SLASH = 0x2f;
-const PLUS = 0x2b;
-const MINUS = 0x2d;
-/** Go reads a block size as int32 and file positions as int64. */
-const MAX_BLOCK_SIZE_FIELD = 2 ** 31 - 1;
-const MAX_POSITION = 2 ** 63 - 1;
 
 export function parseManifest(text: string): ManifestTree {
   const end = text.length;
@@ -29,39 +25,25 @@ export function parseManifest(text: string): ManifestTree {
   }
   const loader = new TreeLoader();
   const blocks = new StreamBlocks();
+  const scratch: Segment[] = [];
   let lineNo = 0;
   for (let start = 0; start < end; ) {
     const lineEnd = text.indexOf('\n', start);
-    parseLine(text, start, lineEnd, ++lineNo, loader, blocks);
+    parseLine(text, start, lineEnd, ++lineNo, { loader, blocks, scratch });
     start = lineEnd + 1;
   }
   return loader.finish();
 }
 
-/** A decimal as Go's strconv.ParseInt reads it (optional sign), or -1 if malformed, negative or above max. */
-function parseDecimal(text: string, start: number, end: number, max: number): number {
-  let i = start;
-  const sign = i < end ? text.charCodeAt(i) : 0;
-  if (sign === PLUS || sign === MINUS) i++;
-  if (i === end) return -1;
-  let value = 0;
-  for (; i < end; i++) {
-    const digit = text.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  if (value > max) return -1;
-  return sign === MINUS && value !== 0 ? -1 : value;
+/** State reused across lines: the tree, the current line's blocks, one segment buffer. */
+interface Workspace {
+  readonly loader: TreeLoader;
+  readonly blocks: StreamBlocks;
+  readonly scratch: Segment[];
 }
 
-/** Go's only locator check: a `+` and an int32 size right after it (hash unchecked). */
-function locatorSize(text: string, start: number, end: number): number {
-  const plus = indexBefore(text, '+', start, end);
-  if (plus === end) return -1;
-  return parseDecimal(text, plus + 1, indexBefore(text, '+', plus + 1, end), MAX_BLOCK_SIZE_FIELD);
-}
-
-function parseLine(text: string, lineStart: number, lineEnd: number, lineNo: number, loader: TreeLoader, blocks: StreamBlocks): void {
+function parseLine(text: string, lineStart: number, lineEnd: number, lineNo: number, ws: Workspace): void {
+  const { loader, blocks, scratch } = ws;
   blocks.reset();
   let sep = indexBefore(text, ' ', lineStart, lineEnd);
   const streamToken = text.slice(lineStart, sep);
@@ -80,7 +62,7 @@ function parseLine(text: string, lineStart: number, lineEnd: number, lineNo: num
       // No colon: a block locator, allowed only before the first file token.
       const token = text.slice(tokStart, tokEnd);
       if (anyFileTokens) throw malformed(lineNo, `bad file segment ${goQuote(token)}`);
-      const size = locatorSize(text, tokStart, tokEnd);
+      const size = goLocatorSize(text, tokStart, tokEnd);
       if (size < 0) throw malformed(lineNo, `bad locator ${goQuote(token)}`);
       blocks.add(token, size);
       continue;
@@ -90,17 +72,21 @@ function parseLine(text: string, lineStart: number, lineEnd: number, lineNo: num
     const colon2 = indexBefore(text, ':', colon + 1, tokEnd);
     if (colon2 === tokEnd) throw malformed(lineNo, `bad file segment ${goQuote(text.slice(tokStart, tokEnd))}`);
     anyFileTokens = true;
-    const offset = parseDecimal(text, tokStart, colon, MAX_POSITION);
-    const length = parseDecimal(text, colon + 1, colon2, MAX_POSITION);
+    const offset = parseGoDecimal(text, tokStart, colon, MAX_POSITION);
+    const length = parseGoDecimal(text, colon + 1, colon2, MAX_POSITION);
     if (offset < 0 || length < 0) throw malformed(lineNo, `bad file segment ${goQuote(text.slice(tokStart, tokEnd))}`);
     const rawName = text.slice(colon2 + 1, tokEnd);
+    // Go places the file before it checks the range, so a naming error wins over a range
+    // error; the segments are appended first only to save a copy, the parse fails anyway.
+    scratch.length = 0;
+    const inRange = blocks.map(offset, length, scratch);
     stream ??= { parts: unescapeName(streamToken).split('/'), dir: undefined };
-    const file = placeFile(loader, stream, rawName, length, lineNo);
+    const file = placeFile(loader, stream, rawName, length, lineNo, scratch);
     if (file === null) {
       if (length !== 0) throw malformed(lineNo, `cannot use name ${goQuote(rawName)} with length ${length}: is a directory`);
       continue; // an empty-directory marker
     }
-    if (!blocks.map(offset, length, file.segments)) {
+    if (!inRange) {
       throw malformed(lineNo, `invalid segment in ${blocks.length}-byte stream: ${goQuote(text.slice(tokStart, tokEnd))}`);
     }
   }
@@ -121,19 +107,25 @@ function hasSlashOrBackslash(name: string): boolean {
 }
 
 /** Places stream + name in the tree (Go's createFileAndParents); null for a directory marker. */
-function placeFile(loader: TreeLoader, stream: StreamPlace, rawName: string, length: number, lineNo: number) {
-  const nameParts = hasSlashOrBackslash(rawName) ? unescapeName(rawName).split('/') : [rawName];
-  const basename = nameParts[nameParts.length - 1]!;
+function placeFile(loader: TreeLoader, stream: StreamPlace, rawName: string, length: number, lineNo: number, segments: readonly Segment[]) {
   try {
     stream.dir ??= loader.descend(loader.root, stream.parts, stream.parts.length);
-    const dir = nameParts.length === 1 ? stream.dir : loader.descend(stream.dir, nameParts, nameParts.length - 1);
-    if (basename === '' || basename === '..') {
-      const path = [...stream.parts, ...nameParts].map(goQuote).join(' ');
-      throw new Refusal(`invalid file part ${goQuote(basename)} in path [${path}]`);
+    if (!hasSlashOrBackslash(rawName)) {
+      if (rawName === '' || rawName === '..') throw invalidPart(stream.parts, [rawName]);
+      return loader.file(stream.dir, rawName, segments);
     }
-    return loader.file(dir, basename);
+    const parts = unescapeName(rawName).split('/');
+    const dir = loader.descend(stream.dir, parts, parts.length - 1);
+    const basename = parts[parts.length - 1]!;
+    if (basename === '' || basename === '..') throw invalidPart(stream.parts, parts);
+    return loader.file(dir, basename, segments);
   } catch (err) {
     if (!(err instanceof Refusal)) throw err;
     throw malformed(lineNo, `cannot use name ${goQuote(rawName)} with length ${length}: ${err.message}`);
   }
+}
+
+function invalidPart(streamParts: readonly string[], nameParts: readonly string[]): Refusal {
+  const path = [...streamParts, ...nameParts].map(goQuote).join(' ');
+  return new Refusal(`invalid file part ${goQuote(nameParts[nameParts.length - 1]!)} in path [${path}]`);
 }

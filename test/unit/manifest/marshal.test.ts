@@ -119,7 +119,10 @@ test('block reuse only when equal to the last block; contiguous ranges merge', (
 test('inconsistent trees are refused with domain errors', () => {
   const A = 'acbd18db4cc2f85cedef654fccc4a4d8+3';
   assert.ok(isDomainErrorThrown(() => marshalManifest({ files: [file('x', seg(A, 0, 1)), file('x/y')], emptyDirs: [] }), 'Conflict'));
-  assert.ok(isDomainErrorThrown(() => marshalManifest({ files: [file('a//b')], emptyDirs: [] }), 'InvalidArgument'));
+  for (const bad of ['a//b', '/a', 'a/', 'a/./b', '..', '']) {
+    assert.ok(isDomainErrorThrown(() => marshalManifest({ files: [file(bad)], emptyDirs: [] }), 'InvalidArgument'), bad);
+    assert.ok(isDomainErrorThrown(() => marshalManifest({ files: [], emptyDirs: [`d/${bad}`] }), 'InvalidArgument'), bad);
+  }
   assert.ok(isDomainErrorThrown(() => marshalManifest({ files: [file('a', seg('nosize', 0, 1))], emptyDirs: [] }), 'InvalidArgument'));
 });
 
