@@ -24,6 +24,8 @@ export interface StoreContext {
   /** Reject submitted locators without a valid +A signature for the caller (admins exempt). */
   readonly requireSignatures: boolean;
   readonly counters: EmbeddedCounters;
+  /** Manifests rebuilt on the read path whose cache store has not committed yet, by uuid. */
+  readonly pendingManifests: Map<string, { version: number; text: string; pdh: string }>;
 }
 
 export const isoTime = (ms: number): string => new Date(ms).toISOString();

@@ -89,6 +89,7 @@ export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise
       blobSigningTtl: ttl,
       requireSignatures: opts.requireSignatures ?? true,
       counters: { manifestMarshals: 0, fullRewrites: 0 },
+      pendingManifests: new Map(),
     };
     const bootstrap = bootstrapAdmin(ctx, opts);
     const blockDir = await DirBlockStore.open({ dataDir: opts.dataDir, hashPool, clock });

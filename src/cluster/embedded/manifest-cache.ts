@@ -46,15 +46,31 @@ export function ensureManifest(ctx: StoreContext, row: CacheHolder, opts: { pers
     row.manifest_text ??= (ctx.db.prepare('SELECT manifest_text FROM collections WHERE uuid = ?').get(row.uuid) as { manifest_text: string | null } | undefined)?.manifest_text ?? null;
     if (row.manifest_text !== null) return { pdh: row.portable_data_hash, text: row.manifest_text };
   }
-  const text = marshalRows(ctx, row.uuid);
-  const pdh = portableDataHash(text);
-  row.manifest_text = text;
-  row.portable_data_hash = pdh;
+  const pending = ctx.pendingManifests.get(row.uuid);
+  if (pending?.version === row.version) return remember(row, pending);
+  const built = { version: row.version, text: marshalRows(ctx, row.uuid), pdh: '' };
+  built.pdh = portableDataHash(built.text);
   const store = () =>
-    ctx.db.prepare('UPDATE collections SET manifest_text = ?, portable_data_hash = ? WHERE uuid = ? AND version = ?').run(text, pdh, row.uuid, row.version);
-  if (opts.persist === 'now') store();
-  else ctx.commit.run(store).catch(() => undefined); // only a cache: losing it costs a rebuild
-  return { pdh, text };
+    ctx.db.prepare('UPDATE collections SET manifest_text = ?, portable_data_hash = ? WHERE uuid = ? AND version = ?').run(built.text, built.pdh, row.uuid, row.version);
+  if (opts.persist === 'now') {
+    store();
+  } else {
+    // Until the store commits, concurrent readers of this version reuse the text.
+    ctx.pendingManifests.set(row.uuid, built);
+    ctx.commit
+      .run(store)
+      .catch(() => undefined) // only a cache: losing it costs a rebuild
+      .finally(() => {
+        if (ctx.pendingManifests.get(row.uuid) === built) ctx.pendingManifests.delete(row.uuid);
+      });
+  }
+  return remember(row, built);
+}
+
+function remember(row: CacheHolder, m: { text: string; pdh: string }): CachedManifest {
+  row.manifest_text = m.text;
+  row.portable_data_hash = m.pdh;
+  return { pdh: m.pdh, text: m.text };
 }
 
 /** Fills (durably) the PDH of every stale collection, so a query by PDH sees all of them. */
