@@ -66,7 +66,8 @@ export function metaResponseHeaders(
   for (const [key, raw] of candidates) {
     if (!TOKEN.test(key)) continue;
     const name = META_PREFIX + key.toLowerCase();
-    if (Object.hasOwn(out, name)) continue; // the first source (the file's own) wins
+    // First come, first served: the file's own metadata, then properties in key order.
+    if (Object.hasOwn(out, name)) continue;
     const value = rfc2047Encode(raw);
     const size = name.length + value.length;
     if (count >= limits.maxHeaders || bytes + size > limits.maxBytes) {

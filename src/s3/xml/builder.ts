@@ -7,6 +7,9 @@ import { XMLBuilder } from 'fast-xml-parser';
 
 export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
+/** Content-Type of every XML body keepgate sends. */
+export const XML_CONTENT_TYPE = 'application/xml';
+
 /** An element's content: text, child elements, or a list (the element repeated). */
 export type XmlContent = string | XmlElements | readonly XmlContent[];
 /** Child elements in document order; undefined children are left out. */
