@@ -198,7 +198,10 @@ function putObject(c: ObjectCtx): S3Op {
 export const OBJECT_ROUTES: Record<Method, Routes<ObjectCtx>> = {
   GET: {
     table: [
-      ['uploadId', (c) => ({ ...c.base, name: 'ListParts', bucket: c.bucket, key: c.key, uploadId: c.q.get('uploadId') ?? '', list: listPartsParams(c.q) })],
+      [
+        'uploadId',
+        (c) => ({ ...c.base, name: 'ListParts', bucket: c.bucket, key: c.key, uploadId: c.q.get('uploadId') ?? '', list: listPartsParams(c.q) }),
+      ],
       ['tagging', (c) => ({ ...c.base, name: 'GetObjectTagging', bucket: c.bucket, key: c.key })],
       ['acl', (c) => ({ ...c.base, name: 'GetObjectAcl', bucket: c.bucket, key: c.key })],
       ['attributes', 'GetObjectAttributes'],

@@ -4,6 +4,7 @@
 // `<ETag>&quot;…&quot;</ETag>`).
 
 import { XMLBuilder } from 'fast-xml-parser';
+import type { Checksums } from './types.js';
 
 export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
@@ -94,7 +95,7 @@ export const xmlTimestamp = (d: Date): string => d.toISOString();
 export const quotedEtag = (etag: string): string => `"${etag}"`;
 
 /** Checksum elements in S3's order, present ones only. */
-export function checksumElements(c: { crc32?: string; crc32c?: string; crc64nvme?: string; sha1?: string; sha256?: string } | undefined): XmlElements {
+export function checksumElements(c: Checksums | undefined): XmlElements {
   return {
     ChecksumCRC32: c?.crc32,
     ChecksumCRC32C: c?.crc32c,
