@@ -43,7 +43,7 @@ export type Method = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
 export interface Routes<C> {
   /** [sub-resource, operation]: the first sub-resource present in the query decides. */
   readonly table: ReadonlyArray<readonly [string, ((c: C) => S3Op) | UnsupportedOperationName]>;
-  /** Without one of them; undefined => MethodNotAllowed. */
+  /** When none of the table's sub-resources is present; undefined => MethodNotAllowed. */
   readonly otherwise: ((c: C) => S3Op) | undefined;
 }
 
