@@ -57,9 +57,4 @@ export class PayloadPool {
     for (const chunk of this.chunks(spec)) hash.update(chunk);
     return hash.digest('hex');
   }
-
-  /** A read-only view of the pool, for servers/ranges that just need bytes. */
-  view(length: number): Buffer {
-    return this.pool.subarray(0, Math.min(length, POOL_BYTES));
-  }
 }

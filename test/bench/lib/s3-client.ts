@@ -115,16 +115,6 @@ export class BenchClient {
     return Number(res.headers['content-length']);
   }
 
-  async exists(bucket: string, key: string): Promise<boolean> {
-    try {
-      await this.head(bucket, key);
-      return true;
-    } catch (err) {
-      if (err instanceof S3HttpError && err.status === 404) return false;
-      throw err;
-    }
-  }
-
   async listPage(bucket: string, options: ListOptions = {}): Promise<ListPage> {
     const query: Record<string, string> = { 'list-type': '2' };
     if (options.prefix !== undefined) query.prefix = options.prefix;
@@ -175,10 +165,6 @@ export class BenchClient {
     // S3 may answer 200 with an <Error> body when Complete fails late.
     const text = await this.text(res);
     if (text.includes('<Error>')) throw new S3HttpError(200, 'CompleteMultipartUpload', text);
-  }
-
-  async deleteObject(bucket: string, key: string): Promise<void> {
-    await this.drain(await this.send({ operation: 'DeleteObject', method: 'DELETE', bucket, key }));
   }
 
   /** Aborts whatever is in flight (a workload timed out) and closes the connections. */
