@@ -3,7 +3,7 @@
 // (the writer waits while it is full), and the rest is flushed at the end. Nothing is
 // visible to anyone until the caller splices the returned segments into a collection.
 
-import { CollectionFS } from '../collectionfs/index.js';
+import { CollectionFS } from '../collectionfs/fs.js';
 import type { Throttle } from '../common/throttle.js';
 import type { BlockStore } from '../keep/block-store.js';
 import type { Segment } from '../manifest/types.js';
@@ -11,12 +11,14 @@ import type { Segment } from '../manifest/types.js';
 export interface Md5Stream {
   update(chunk: Uint8Array): void;
   digest(): Promise<string>; // hex
+  cancel?(): void;
 }
 
 export interface BodyWriterDeps {
   readonly blocks: BlockStore;
   readonly throttle: Throttle;
   readonly md5Stream: () => Md5Stream;
+  readonly now: () => number;
 }
 
 export interface WrittenBody {
@@ -32,8 +34,9 @@ export async function writeBody(
   body: AsyncIterable<Uint8Array>,
   opts: { token: string; replicas?: number | null; storageClasses?: readonly string[] },
 ): Promise<WrittenBody> {
-  const fs = new CollectionFS({
+  const fs = new CollectionFS(undefined, {
     blocks: deps.blocks,
+    clock: { now: deps.now },
     throttle: deps.throttle,
     token: opts.token,
     ...(opts.replicas ? { replicas: opts.replicas } : {}),
@@ -51,7 +54,10 @@ export async function writeBody(
     await writer.close();
     await fs.sync();
   } catch (err) {
-    await fs.discard();
+    md5.cancel?.();
+    // Let block writes already started finish before the buffers are dropped; their blocks
+    // are referenced by nothing and the garbage collector removes them.
+    await fs.idle().catch(() => undefined);
     throw err;
   }
   return { segments: fs.fileSegments(FILE), size, md5: await md5.digest() };

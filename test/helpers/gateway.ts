@@ -1,0 +1,70 @@
+// Starts a real keepgate process (`keepgate serve`, embedded backend, fresh data
+// directory, ports chosen by the OS) for integration and client tests, and stops it.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface Gateway {
+  readonly s3Endpoint: string; // http://127.0.0.1:<port>
+  readonly apiEndpoint: string;
+  readonly accessKey: string;
+  readonly secretKey: string;
+  readonly token: string;
+  readonly dataDir: string;
+  readonly proc: ChildProcess;
+  /** Every line the server wrote to stdout/stderr so far. */
+  readonly logs: string[];
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Stops the server and removes its data directory (unless it was given). */
+  close(): Promise<void>;
+}
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+export async function startGateway(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Gateway> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'keepgate-test-'));
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'serve', '--data', dataDir, '--port', '0', '--api-port', '0', ...(opts.args ?? [])],
+    { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  createInterface({ input: proc.stderr! }).on('line', (l) => logs.push(l));
+  const ready = await new Promise<{ s3_endpoint: string; api_endpoint: string }>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`keepgate did not start:\n${logs.join('\n')}`)), opts.timeoutMs ?? 30_000);
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      logs.push(line);
+      if (!line.includes('"keepgate ready"')) return;
+      clearTimeout(timer);
+      res(JSON.parse(line) as { s3_endpoint: string; api_endpoint: string });
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`keepgate exited with ${code}:\n${logs.join('\n')}`));
+    });
+  });
+  const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as Record<string, string>;
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+    return exited;
+  };
+  return {
+    s3Endpoint: ready.s3_endpoint,
+    apiEndpoint: ready.api_endpoint,
+    accessKey: creds.access_key!,
+    secretKey: creds.secret_key!,
+    token: creds.token!,
+    dataDir,
+    proc,
+    logs,
+    stop,
+    async close() {
+      await stop();
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
