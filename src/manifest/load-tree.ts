@@ -56,22 +56,22 @@ export class TreeLoader {
   }
 
   /**
-   * Appends `segments` (a buffer the caller reuses) to the file `name` inside `dir`, which is
-   * created when new; later mentions append to it. Returns null, appending nothing, for the
-   * `.` empty-directory marker. `name` must already be a permitted name or `.`.
+   * Appends segments[0..count) (a buffer the caller reuses) to the file `name` inside `dir`,
+   * which is created when new; later mentions append to it. Returns null, appending
+   * nothing, for the `.` empty-directory marker. `name` must be a permitted name or `.`.
    */
-  file(dir: DirNode, name: string, segments: readonly Segment[]): LoadedFile | null {
+  file(dir: DirNode, name: string, segments: readonly Segment[], count: number): LoadedFile | null {
     if (name === '.') return null;
     const existing = dir.children.get(name);
     if (existing === undefined) {
       // A copy of the buffer is exact-size; growing an empty array would reserve 17 slots.
-      const created: LoadedFile = { path: dir.prefix + name, segments: segments.slice() };
+      const created: LoadedFile = { path: dir.prefix + name, segments: segments.slice(0, count) };
       dir.children.set(name, created);
       this.files.push(created);
       return created;
     }
     if (existing instanceof DirNode) throw new Refusal('cannot rename file to overwrite existing directory');
-    for (const seg of segments) existing.segments.push(seg);
+    for (let i = 0; i < count; i++) existing.segments.push(segments[i]!);
     return existing;
   }
 

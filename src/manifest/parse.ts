@@ -43,7 +43,7 @@ interface Workspace {
 }
 
 function parseLine(text: string, lineStart: number, lineEnd: number, lineNo: number, ws: Workspace): void {
-  const { loader, blocks, scratch } = ws;
+  const { blocks, scratch } = ws;
   blocks.reset();
   let sep = indexBefore(text, ' ', lineStart, lineEnd);
   const streamToken = text.slice(lineStart, sep);
@@ -78,15 +78,14 @@ function parseLine(text: string, lineStart: number, lineEnd: number, lineNo: num
     const rawName = text.slice(colon2 + 1, tokEnd);
     // Go places the file before it checks the range, so a naming error wins over a range
     // error; the segments are appended first only to save a copy, the parse fails anyway.
-    scratch.length = 0;
-    const inRange = blocks.map(offset, length, scratch);
+    const count = blocks.map(offset, length, scratch);
     stream ??= { parts: unescapeName(streamToken).split('/'), dir: undefined };
-    const file = placeFile(loader, stream, rawName, length, lineNo, scratch);
+    const file = placeFile(ws, stream, rawName, length, lineNo, Math.max(count, 0));
     if (file === null) {
       if (length !== 0) throw malformed(lineNo, `cannot use name ${goQuote(rawName)} with length ${length}: is a directory`);
       continue; // an empty-directory marker
     }
-    if (!inRange) {
+    if (count < 0) {
       throw malformed(lineNo, `invalid segment in ${blocks.length}-byte stream: ${goQuote(text.slice(tokStart, tokEnd))}`);
     }
   }
@@ -107,18 +106,20 @@ function hasSlashOrBackslash(name: string): boolean {
 }
 
 /** Places stream + name in the tree (Go's createFileAndParents); null for a directory marker. */
-function placeFile(loader: TreeLoader, stream: StreamPlace, rawName: string, length: number, lineNo: number, segments: readonly Segment[]) {
+/** Appends ws.scratch[0..count) to the file, unless it is a marker (then returns null). */
+function placeFile(ws: Workspace, stream: StreamPlace, rawName: string, length: number, lineNo: number, count: number) {
+  const { loader, scratch: segments } = ws;
   try {
     stream.dir ??= loader.descend(loader.root, stream.parts, stream.parts.length);
     if (!hasSlashOrBackslash(rawName)) {
       if (rawName === '' || rawName === '..') throw invalidPart(stream.parts, [rawName]);
-      return loader.file(stream.dir, rawName, segments);
+      return loader.file(stream.dir, rawName, segments, count);
     }
     const parts = unescapeName(rawName).split('/');
     const dir = loader.descend(stream.dir, parts, parts.length - 1);
     const basename = parts[parts.length - 1]!;
     if (basename === '' || basename === '..') throw invalidPart(stream.parts, parts);
-    return loader.file(dir, basename, segments);
+    return loader.file(dir, basename, segments, count);
   } catch (err) {
     if (!(err instanceof Refusal)) throw err;
     throw malformed(lineNo, `cannot use name ${goQuote(rawName)} with length ${length}: ${err.message}`);

@@ -32,12 +32,15 @@ export class StreamBlocks {
   }
 
   /**
-   * Appends to `out` the block ranges covering stream bytes [offset, offset+length).
-   * Zero-size blocks contribute nothing. Returns false when the range runs past the end.
+   * Writes into out[0..n) the block ranges covering stream bytes [offset, offset+length)
+   * and returns n, or -1 when the range runs past the end. Zero-size blocks contribute
+   * nothing. `out` is a buffer reused across calls and never shrunk: setting an array's
+   * length to 0 frees its storage, which made every file token allocate a fresh one.
    */
-  map(offset: number, length: number, out: Segment[]): boolean {
+  map(offset: number, length: number, out: Segment[]): number {
     const n = this.locators.length;
     const stop = offset + length;
+    let count = 0;
     let i = this.firstEndingAfter(offset);
     for (; i < n; i++) {
       const blockStart = this.starts[i]!;
@@ -46,10 +49,10 @@ export class StreamBlocks {
       if (size === 0) continue;
       const inBlock = blockStart < offset ? offset - blockStart : 0;
       const take = blockStart + size > stop ? stop - blockStart - inBlock : size - inBlock;
-      out.push({ locator: this.locators[i]!, offset: inBlock, length: take });
+      out[count++] = { locator: this.locators[i]!, offset: inBlock, length: take };
       this.hint = i;
     }
-    return i < n || this.length >= stop;
+    return i < n || this.length >= stop ? count : -1;
   }
 
   /** Index of the first block that ends after `offset` (count if none). */
