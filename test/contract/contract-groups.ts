@@ -100,7 +100,9 @@ export function groupContract(target: TargetRef): void {
     assert.deepEqual(onlyCollections.items.map((i) => i.uuid), [c.uuid]);
     const recursive = await t.api.groupContents(alice.token, p.uuid, { recursive: true });
     assert.deepEqual(new Set(recursive.items.map((i) => i.uuid)), new Set([sub.uuid, c.uuid, deep.uuid]));
-    const named = await t.api.groupContents(alice.token, p.uuid, { filters: [['collections.name', '=', c.name]] });
+    const named = await t.api.groupContents(alice.token, p.uuid, {
+      filters: [['uuid', 'is_a', 'arvados#collection'], ['collections.name', '=', c.name]],
+    });
     assert.deepEqual(named.items.map((i) => i.uuid), [c.uuid]);
   });
 

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FileAttrs } from '../../src/arvados-api/types.js';
+import { segmentsFingerprint } from '../../src/manifest/index.js';
 import {
   CONTENT_SELECT, expectApiError, loadManifestVectors, newProject, newUser, pdhOf, seedCollection, stripSignatures, unique, type TargetRef,
 } from './contract-support.js';
@@ -79,7 +80,8 @@ export function manifestContract(target: TargetRef): void {
     const src = await seedCollection(t, alice.user.uuid, FOO_BAR);
     const c = await t.api.createCollection(alice.token, { name: unique('a') });
     const attrs: FileAttrs = {
-      fingerprint: 'fp-1', mtime: '2026-01-02T03:04:05.678Z', etag: 'acbd18db4cc2f85cedef654fccc4a4d8',
+      fingerprint: segmentsFingerprint([{ locator: 'acbd18db4cc2f85cedef654fccc4a4d8+3', offset: 0, length: 3 }]),
+      mtime: '2026-01-02T03:04:05.678Z', etag: 'acbd18db4cc2f85cedef654fccc4a4d8',
       content_type: 'text/plain', meta: { color: 'blue' },
     };
     await t.api.updateCollection(alice.token, c.uuid, {}, {
@@ -90,6 +92,10 @@ export function manifestContract(target: TargetRef): void {
     assert.equal(plain.x_keepgate_file_attrs, undefined);
     const withAttrs = await t.api.getCollection(alice.token, c.uuid, { select: ['uuid', 'x_keepgate_file_attrs'] });
     assert.deepEqual(withAttrs.x_keepgate_file_attrs, { foo: attrs });
+    // An entry written for other content is refused (the file changed underneath the writer).
+    await expectApiError(t.api.updateCollection(alice.token, c.uuid, {}, {
+      x_keepgate_file_attrs: { foo: { ...attrs, fingerprint: 'not-this-content', etag: 'other' } },
+    }), 412);
     await t.api.updateCollection(alice.token, c.uuid, {}, { x_keepgate_file_attrs: { foo: null } });
     const cleared = await t.api.getCollection(alice.token, c.uuid, { select: ['x_keepgate_file_attrs'] });
     assert.deepEqual(cleared.x_keepgate_file_attrs ?? {}, {});

@@ -9,9 +9,10 @@ import { badRequest } from './errors.js';
 import { dropUndefined, type ParamReader } from './params.js';
 import { COLLECTIONS } from './resources.js';
 
-const REQUIRED_ATTRS = ['fingerprint', 'mtime', 'etag'] as const;
+const REQUIRED_ATTRS = ['mtime', 'etag'] as const;
+/** fingerprint may be left out: the API computes it from the file's segments. */
 const OPTIONAL_ATTRS = [
-  'content_type', 'content_encoding', 'content_disposition', 'content_language', 'cache_control', 'expires',
+  'fingerprint', 'content_type', 'content_encoding', 'content_disposition', 'content_language', 'cache_control', 'expires',
 ] as const;
 const KNOWN_ATTRS: ReadonlySet<string> = new Set([...REQUIRED_ATTRS, ...OPTIONAL_ATTRS, 'meta']);
 const PRECONDITIONS: ReadonlySet<string> = new Set(['absent', 'not-dir', 'empty-dir']);
@@ -62,7 +63,7 @@ function fileAttrsProblem(attrs: unknown): string | undefined {
   const rec = attrs as Record<string, unknown>;
   const unknownKey = Object.keys(rec).find((k) => !KNOWN_ATTRS.has(k));
   if (unknownKey !== undefined) return `unknown attribute ${JSON.stringify(unknownKey)}`;
-  for (const k of REQUIRED_ATTRS) if (typeof rec[k] !== 'string') return `${k} must be a string`;
+  for (const k of REQUIRED_ATTRS) if (typeof rec[k] !== 'string' || rec[k] === '') return `${k} must be a non-empty string`;
   for (const k of OPTIONAL_ATTRS) if (rec[k] !== undefined && typeof rec[k] !== 'string') return `${k} must be a string`;
   if (Number.isNaN(Date.parse(rec.mtime as string))) return 'mtime must be an RFC 3339 timestamp';
   const meta = rec.meta;
