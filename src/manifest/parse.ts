@@ -77,7 +77,7 @@ function parseLine(text: string, lineStart: number, lineEnd: number, lineNo: num
     if (offset < 0 || length < 0) throw malformed(lineNo, `bad file segment ${goQuote(text.slice(tokStart, tokEnd))}`);
     const rawName = text.slice(colon2 + 1, tokEnd);
     // Go places the file before it checks the range, so a naming error wins over a range
-    // error; the segments are appended first only to save a copy, the parse fails anyway.
+    // error; the range is mapped first only so that a new file takes its segments at once.
     const count = blocks.map(offset, length, scratch);
     stream ??= { parts: unescapeName(streamToken).split('/'), dir: undefined };
     const file = placeFile(ws, stream, rawName, length, lineNo, Math.max(count, 0));
@@ -105,8 +105,10 @@ function hasSlashOrBackslash(name: string): boolean {
   return false;
 }
 
-/** Places stream + name in the tree (Go's createFileAndParents); null for a directory marker. */
-/** Appends ws.scratch[0..count) to the file, unless it is a marker (then returns null). */
+/**
+ * Places stream + name in the tree (Go's createFileAndParents) and appends
+ * ws.scratch[0..count) to that file; null, appending nothing, for a directory marker.
+ */
 function placeFile(ws: Workspace, stream: StreamPlace, rawName: string, length: number, lineNo: number, count: number) {
   const { loader, scratch: segments } = ws;
   try {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manifestStats, marshalManifest, parseManifest, segmentsFingerprint, stripSignatures } from '../../../src/manifest/index.js';
+import { fixture, type FileSize } from './fixtures.js';
 
 const A = 'acbd18db4cc2f85cedef654fccc4a4d8+3';
 const B = '37b51d194a7513e45b56f6524f2d51f2+3';
@@ -45,4 +46,13 @@ test('a file keeps its fingerprint across re-marshalling and signing by another 
 test('manifestStats counts files (not empty-dir markers) and their bytes', () => {
   const tree = parseManifest(`. ${A} ${B} 0:3:a 0:6:b 0:0:c\n./d ${A} 0:0:.\n./e ${A} 1:2:a 0:1:a\n`);
   assert.deepEqual(manifestStats(tree), { fileCount: 4, fileSizeTotal: 12 });
+});
+
+test('manifests.json: manifestStats agrees with the expected file lists', () => {
+  const vectors = fixture<{ vectors: { id: string; manifest: string; files?: FileSize[] }[] }>('manifests.json').vectors;
+  for (const v of vectors) {
+    if (v.files === undefined) continue;
+    const expected = { fileCount: v.files.length, fileSizeTotal: v.files.reduce((n, f) => n + f.size, 0) };
+    assert.deepEqual(manifestStats(parseManifest(v.manifest)), expected, v.id);
+  }
 });
