@@ -159,12 +159,15 @@ describe('embedded REST + Keep API over HTTP', () => {
       form: {
         collection: {},
         replace_files: { '/dir/copy.txt': 'current/hello.txt' },
-        x_keepgate_file_attrs: { 'dir/copy.txt': { fingerprint: 'f', mtime: '2026-01-01T00:00:00.000Z', etag: 'e' } },
+        // No fingerprint: the API stamps the one of the file as this update leaves it.
+        x_keepgate_file_attrs: { 'dir/copy.txt': { mtime: '2026-01-01T00:00:00.000Z', etag: 'e' } },
         select: ['uuid', 'file_count', 'x_keepgate_file_attrs'],
       },
     });
     assert.equal(upd.file_count, 2);
     assert.deepEqual(Object.keys(upd.x_keepgate_file_attrs), ['dir/copy.txt']);
+    assert.equal(upd.x_keepgate_file_attrs['dir/copy.txt'].etag, 'e');
+    assert.equal(typeof upd.x_keepgate_file_attrs['dir/copy.txt'].fingerprint, 'string');
     const del = await ok('DELETE', `collections/${c.uuid}`, { token: alice.token });
     assert.equal(del.is_trashed, true);
     await fails('GET', `collections/${c.uuid}`, { token: alice.token }, 404);
