@@ -1,14 +1,13 @@
 // Contract: api_client_authorizations, users and keep_services/accessible.
 
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import {
-  assertIsoTime, assertList, expectApiError, newUser, UUID_RE, type TargetRef,
+  assertIsoTime, assertList, expectApiError, newUser, UUID_RE, type ContractSuite,
 } from './contract-support.js';
 
-export function accountContract(target: TargetRef): void {
-  test('currentToken returns the caller\'s token record (secret part only)', async () => {
-    const t = target();
+export function accountContract(s: ContractSuite): void {
+  s.test('currentToken returns the caller\'s token record (secret part only)', async () => {
+    const t = s.target();
     const auth = await t.api.currentToken(t.adminToken);
     assert.equal(auth.kind, 'arvados#apiClientAuthorization');
     assert.match(auth.uuid, UUID_RE('gj3su'));
@@ -21,16 +20,16 @@ export function accountContract(target: TargetRef): void {
     assert.equal(auth.api_token, secret);
   });
 
-  test('an unknown or malformed token is 401 everywhere', async () => {
-    const { api } = target();
+  s.test('an unknown or malformed token is 401 everywhere', async () => {
+    const { api } = s.target();
     const bogus = 'v2/zzzzz-gj3su-000000000000000/nosuchsecret';
     await expectApiError(api.currentToken(bogus), 401);
     await expectApiError(api.currentUser(bogus), 401);
     await expectApiError(api.listCollections('not a token'), 401);
   });
 
-  test('createToken: admin issues a token for a user; it authenticates as that user', async () => {
-    const t = target();
+  s.test('createToken: admin issues a token for a user; it authenticates as that user', async () => {
+    const t = s.target();
     const { user } = await newUser(t, 'tok');
     const auth = await t.api.createToken(t.adminToken, { owner_uuid: user.uuid });
     assert.equal(auth.kind, 'arvados#apiClientAuthorization');
@@ -40,8 +39,8 @@ export function accountContract(target: TargetRef): void {
     assert.equal(me.uuid, user.uuid);
   });
 
-  test('createToken: a user issues a token for themselves; a scoped token still reads current', async () => {
-    const t = target();
+  s.test('createToken: a user issues a token for themselves; a scoped token still reads current', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'self');
     const scoped = await t.api.createToken(alice.token, { scopes: ['GET /arvados/v1/collections'] });
     assert.equal(scoped.owner_uuid, alice.user.uuid);
@@ -50,22 +49,22 @@ export function accountContract(target: TargetRef): void {
     assert.equal(cur.uuid, scoped.uuid);
   });
 
-  test('createToken: a non-admin cannot issue tokens for someone else', async () => {
-    const t = target();
+  s.test('createToken: a non-admin cannot issue tokens for someone else', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'issuer');
     const bob = await newUser(t, 'victim');
     await expectApiError(t.api.createToken(alice.token, { owner_uuid: bob.user.uuid }), [403, 404, 422]);
   });
 
-  test('an expired token is 401', async () => {
-    const t = target();
+  s.test('an expired token is 401', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'expiry');
     const auth = await t.api.createToken(t.adminToken, { owner_uuid: alice.user.uuid, expires_at: '2000-01-01T00:00:00Z' });
     await expectApiError(t.api.currentUser(`v2/${auth.uuid}/${auth.api_token}`), 401);
   });
 
-  test('getToken: owner and admin see it; another user gets 404', async () => {
-    const t = target();
+  s.test('getToken: owner and admin see it; another user gets 404', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'owner');
     const bob = await newUser(t, 'other');
     const uuid = alice.token.split('/')[1]!;
@@ -75,8 +74,8 @@ export function accountContract(target: TargetRef): void {
     await expectApiError(t.api.getToken(bob.token, uuid), 404);
   });
 
-  test('currentUser / getUser return Arvados user records', async () => {
-    const t = target();
+  s.test('currentUser / getUser return Arvados user records', async () => {
+    const t = s.target();
     const admin = await t.api.currentUser(t.adminToken);
     assert.equal(admin.kind, 'arvados#user');
     assert.match(admin.uuid, UUID_RE('tpzed'));
@@ -92,8 +91,8 @@ export function accountContract(target: TargetRef): void {
     assert.equal((await t.api.getUser(t.adminToken, me.uuid)).uuid, me.uuid);
   });
 
-  test('createUser: admin only; duplicate username is 422', async () => {
-    const t = target();
+  s.test('createUser: admin only; duplicate username is 422', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'plain');
     await expectApiError(t.api.createUser(alice.token, { email: 'x@example.com', first_name: 'X', last_name: 'Y' }), 403);
     await expectApiError(
@@ -102,24 +101,24 @@ export function accountContract(target: TargetRef): void {
     );
   });
 
-  test('getUser: an unknown user is 404', async () => {
-    const t = target();
+  s.test('getUser: an unknown user is 404', async () => {
+    const t = s.target();
     await expectApiError(t.api.getUser(t.adminToken, 'zzzzz-tpzed-000000000000000'), 404);
   });
 
-  test('keepServices lists Keep services in Arvados\' shape', async () => {
-    const t = target();
+  s.test('keepServices lists Keep services in Arvados\' shape', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'keep');
     const list = await t.api.keepServices(alice.token);
     assertList(list, 'arvados#keepServiceList');
-    for (const s of list.items) {
-      assert.equal(s.kind, 'arvados#keepService');
-      assert.match(s.uuid, UUID_RE('bi6l4'));
-      assert.equal(typeof s.service_host, 'string');
-      assert.ok(Number.isInteger(s.service_port));
-      assert.equal(typeof s.service_ssl_flag, 'boolean');
-      assert.equal(typeof s.service_type, 'string');
-      assert.equal(typeof s.read_only, 'boolean');
+    for (const svc of list.items) {
+      assert.equal(svc.kind, 'arvados#keepService');
+      assert.match(svc.uuid, UUID_RE('bi6l4'));
+      assert.equal(typeof svc.service_host, 'string');
+      assert.ok(Number.isInteger(svc.service_port));
+      assert.equal(typeof svc.service_ssl_flag, 'boolean');
+      assert.equal(typeof svc.service_type, 'string');
+      assert.equal(typeof svc.read_only, 'boolean');
     }
   });
 }

@@ -1,19 +1,18 @@
 // Contract: collections CRUD, lists, PDH pseudo-records, trash/untrash.
 
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import type { Collection } from '../../src/arvados-api/types.js';
 import {
   assertCollectionShape, assertList, assertSignedManifest, EMPTY_PDH, expectApiError, newProject, newUser, pdhOf,
-  seedCollection, stripSignatures, unique, type TargetRef,
+  seedCollection, stripSignatures, unique, type ContractSuite,
 } from './contract-support.js';
 
 const FOO = '. acbd18db4cc2f85cedef654fccc4a4d8+3 0:3:foo\n';
 const FOO_PDH = '1f4b0bc7583c2a7f9102c395f4ffc5e3+45';
 
-export function collectionContract(target: TargetRef): void {
-  test('createCollection: an empty collection in a project, in Arvados\' shape', async () => {
-    const t = target();
+export function collectionContract(s: ContractSuite): void {
+  s.test('createCollection: an empty collection in a project, in Arvados\' shape', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'cnew');
     const p = await newProject(t.api, alice.token);
     const name = unique('c');
@@ -32,15 +31,15 @@ export function collectionContract(target: TargetRef): void {
     assert.equal(c.current_version_uuid, c.uuid);
   });
 
-  test('createCollection: without owner_uuid it lands in the caller\'s home project', async () => {
-    const t = target();
+  s.test('createCollection: without owner_uuid it lands in the caller\'s home project', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'chome');
     const c = await t.api.createCollection(alice.token, { name: unique('c') });
     assert.equal(c.owner_uuid, alice.user.uuid);
   });
 
-  test('createCollection: duplicate name in one project is 422; ensure_unique_name renames', async () => {
-    const t = target();
+  s.test('createCollection: duplicate name in one project is 422; ensure_unique_name renames', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'cdup');
     const p = await newProject(t.api, alice.token);
     const c = await t.api.createCollection(alice.token, { owner_uuid: p.uuid, name: unique('same') });
@@ -52,16 +51,16 @@ export function collectionContract(target: TargetRef): void {
     await t.api.createGroup(alice.token, { owner_uuid: p.uuid, name: c.name, group_class: 'project' });
   });
 
-  test('createCollection: a non-admin\'s unsigned locators are refused and nothing is created', async () => {
-    const t = target();
+  s.test('createCollection: a non-admin\'s unsigned locators are refused and nothing is created', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'unsigned');
     const p = await newProject(t.api, alice.token);
     await expectApiError(t.api.createCollection(alice.token, { owner_uuid: p.uuid, manifest_text: FOO }), [400, 403, 422]);
     assert.equal((await t.api.groupContents(alice.token, p.uuid)).items.length, 0);
   });
 
-  test('getCollection: manifest signed for the caller; signed locators are accepted back', async () => {
-    const t = target();
+  s.test('getCollection: manifest signed for the caller; signed locators are accepted back', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'cget');
     const c = await seedCollection(t, alice.user.uuid, FOO);
     assert.equal(c.portable_data_hash, FOO_PDH);
@@ -78,8 +77,8 @@ export function collectionContract(target: TargetRef): void {
     assert.equal(again.portable_data_hash, FOO_PDH);
   });
 
-  test('getCollection by PDH returns the pseudo-record', async () => {
-    const t = target();
+  s.test('getCollection by PDH returns the pseudo-record', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'cpdh');
     await seedCollection(t, alice.user.uuid, FOO);
     const rec = await t.api.getCollection(alice.token, FOO_PDH);
@@ -90,8 +89,8 @@ export function collectionContract(target: TargetRef): void {
     await expectApiError(t.api.getCollection(bob.token, pdhOf('. 37b51d194a7513e45b56f6524f2d51f2+3 0:3:never-stored\n')), 404);
   });
 
-  test('getCollection: select limits attributes; unknown uuid is 404; stranger is 404', async () => {
-    const t = target();
+  s.test('getCollection: select limits attributes; unknown uuid is 404; stranger is 404', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'csel');
     const bob = await newUser(t, 'cstr');
     const c = await seedCollection(t, alice.user.uuid, FOO);
@@ -103,8 +102,8 @@ export function collectionContract(target: TargetRef): void {
     await expectApiError(t.api.getCollection(bob.token, c.uuid), 404);
   });
 
-  test('listCollections: list shape, no manifest_text unless selected, filters, paging', async () => {
-    const t = target();
+  s.test('listCollections: list shape, no manifest_text unless selected, filters, paging', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'clist');
     const p = await newProject(t.api, alice.token);
     const tag = unique('l');
@@ -131,8 +130,8 @@ export function collectionContract(target: TargetRef): void {
     assert.equal(withText.items[0]!.manifest_text, '');
   });
 
-  test('updateCollection: name, description, properties (an object replaces the whole object)', async () => {
-    const t = target();
+  s.test('updateCollection: name, description, properties (an object replaces the whole object)', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'cupd');
     const c = await t.api.createCollection(alice.token, { name: unique('u'), properties: { a: 1, b: 2 } });
     const name = unique('renamed');
@@ -146,8 +145,8 @@ export function collectionContract(target: TargetRef): void {
     await expectApiError(t.api.updateCollection(alice.token, 'zzzzz-4zz18-000000000000000', { name: 'x' }), 404);
   });
 
-  test('trash and untrash; a name taken meanwhile needs ensure_unique_name', async () => {
-    const t = target();
+  s.test('trash and untrash; a name taken meanwhile needs ensure_unique_name', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'ctrash');
     const p = await newProject(t.api, alice.token);
     const c = await t.api.createCollection(alice.token, { owner_uuid: p.uuid, name: unique('t') });

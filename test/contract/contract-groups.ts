@@ -1,15 +1,14 @@
 // Contract: groups (projects) and groups/contents.
 
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import type { Collection, Group } from '../../src/arvados-api/types.js';
 import {
-  assertGroupShape, assertList, EMPTY_PDH, expectApiError, newProject, newUser, seedCollection, unique, type TargetRef,
+  assertGroupShape, assertList, EMPTY_PDH, expectApiError, newProject, newUser, seedCollection, unique, type ContractSuite,
 } from './contract-support.js';
 
-export function groupContract(target: TargetRef): void {
-  test('createGroup makes a project in the caller\'s home project', async () => {
-    const t = target();
+export function groupContract(s: ContractSuite): void {
+  s.test('createGroup makes a project in the caller\'s home project', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'proj');
     const name = unique('p');
     const g = await t.api.createGroup(alice.token, { name, group_class: 'project', properties: { a: 1 } });
@@ -22,8 +21,8 @@ export function groupContract(target: TargetRef): void {
     assert.equal(g.trash_at, null);
   });
 
-  test('createGroup: duplicate name in one owner is 422; ensure_unique_name renames', async () => {
-    const t = target();
+  s.test('createGroup: duplicate name in one owner is 422; ensure_unique_name renames', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'dupg');
     const g = await newProject(t.api, alice.token);
     await expectApiError(t.api.createGroup(alice.token, { name: g.name, group_class: 'project' }), 422);
@@ -32,8 +31,8 @@ export function groupContract(target: TargetRef): void {
     assert.ok(renamed.name.startsWith(g.name), renamed.name);
   });
 
-  test('getGroup: owner reads it, a stranger gets 404, select limits the attributes', async () => {
-    const t = target();
+  s.test('getGroup: owner reads it, a stranger gets 404, select limits the attributes', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'gown');
     const bob = await newUser(t, 'gstr');
     const g = await newProject(t.api, alice.token);
@@ -45,8 +44,8 @@ export function groupContract(target: TargetRef): void {
     assert.equal((partial as Partial<Group>).properties, undefined);
   });
 
-  test('updateGroup changes name and replaces properties', async () => {
-    const t = target();
+  s.test('updateGroup changes name and replaces properties', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'gupd');
     const g = await newProject(t.api, alice.token, { properties: { old: 'x' } });
     const name = unique('renamed');
@@ -57,8 +56,8 @@ export function groupContract(target: TargetRef): void {
     assert.equal((await t.api.getGroup(alice.token, g.uuid)).name, name);
   });
 
-  test('listGroups: list shape, filters, order, limit/offset, count', async () => {
-    const t = target();
+  s.test('listGroups: list shape, filters, order, limit/offset, count', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'glist');
     const tag = unique('tag');
     for (const n of ['c', 'a', 'b']) await t.api.createGroup(alice.token, { name: `${tag}-${n}`, group_class: 'project' });
@@ -78,8 +77,8 @@ export function groupContract(target: TargetRef): void {
     assert.equal((await t.api.listGroups(other.token, { filters })).items.length, 0);
   });
 
-  test('groupContents: subprojects then collections, filters and recursion', async () => {
-    const t = target();
+  s.test('groupContents: subprojects then collections, filters and recursion', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'contents');
     const p = await newProject(t.api, alice.token);
     const sub = await newProject(t.api, alice.token, { owner_uuid: p.uuid });
@@ -106,8 +105,8 @@ export function groupContract(target: TargetRef): void {
     assert.deepEqual(named.items.map((i) => i.uuid), [c.uuid]);
   });
 
-  test('groupContents of a user uuid lists their home project', async () => {
-    const t = target();
+  s.test('groupContents of a user uuid lists their home project', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'home');
     const p = await newProject(t.api, alice.token);
     const c = await seedCollection(t, alice.user.uuid, '');
@@ -117,8 +116,8 @@ export function groupContract(target: TargetRef): void {
     await expectApiError(t.api.groupContents(bob.token, p.uuid), 404);
   });
 
-  test('trashGroup hides the project and what it holds; include_trash still finds it', async () => {
-    const t = target();
+  s.test('trashGroup hides the project and what it holds; include_trash still finds it', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'gtrash');
     const p = await newProject(t.api, alice.token);
     const c = await t.api.createCollection(alice.token, { owner_uuid: p.uuid, name: unique('inside') });
@@ -132,8 +131,8 @@ export function groupContract(target: TargetRef): void {
     assert.equal(listed.items.length, 0);
   });
 
-  test('bad list parameters are 4xx errors', async () => {
-    const t = target();
+  s.test('bad list parameters are 4xx errors', async () => {
+    const t = s.target();
     await expectApiError(t.api.listGroups(t.adminToken, { filters: [['no_such_attr', '=', 'x']] }), [400, 422]);
     await expectApiError(t.api.listGroups(t.adminToken, { filters: [['name', 'in', 'not-an-array']] }), [400, 422]);
   });

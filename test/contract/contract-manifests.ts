@@ -2,18 +2,17 @@
 // per-file attribute and precondition extensions.
 
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import type { FileAttrs } from '../../src/arvados-api/types.js';
 import { segmentsFingerprint } from '../../src/manifest/index.js';
 import {
-  CONTENT_SELECT, expectApiError, loadManifestVectors, newProject, newUser, pdhOf, seedCollection, stripSignatures, unique, type TargetRef,
+  CONTENT_SELECT, expectApiError, loadManifestVectors, newProject, newUser, pdhOf, seedCollection, stripSignatures, unique, type ContractSuite,
 } from './contract-support.js';
 
 const FOO_BAR = '. acbd18db4cc2f85cedef654fccc4a4d8+3 0:3:foo\n./dir 37b51d194a7513e45b56f6524f2d51f2+3 0:3:bar\n';
 
-export function manifestContract(target: TargetRef): void {
-  test('fixture manifests: PDH, file_count and file_size_total as Arvados computes them', async () => {
-    const t = target();
+export function manifestContract(s: ContractSuite): void {
+  s.test('fixture manifests: PDH, file_count and file_size_total as Arvados computes them', async () => {
+    const t = s.target();
     const me = await t.api.currentUser(t.adminToken);
     const p = await newProject(t.api, t.adminToken, { owner_uuid: me.uuid });
     const vectors = loadManifestVectors().filter((v) => v.files !== undefined);
@@ -30,8 +29,8 @@ export function manifestContract(target: TargetRef): void {
     }
   });
 
-  test('replace_files: copy from a readable PDH, move within current, delete', async () => {
-    const t = target();
+  s.test('replace_files: copy from a readable PDH, move within current, delete', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'rf');
     const src = await seedCollection(t, alice.user.uuid, FOO_BAR);
     const dst = await t.api.createCollection(alice.token, { name: unique('dst') });
@@ -49,8 +48,8 @@ export function manifestContract(target: TargetRef): void {
     assert.match(moved.unsigned_manifest_text ?? '', /^(\.\/a d41d8cd98f00b204e9800998ecf8427e\+0 0:0:\\056\n)?\.\/b acbd18db4cc2f85cedef654fccc4a4d8\+3 0:3:foo\.txt\n$/);
   });
 
-  test('replace_files: manifest_text/ sources come from the same request', async () => {
-    const t = target();
+  s.test('replace_files: manifest_text/ sources come from the same request', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'rfm');
     const src = await seedCollection(t, alice.user.uuid, FOO_BAR);
     const signed = (await t.api.getCollection(alice.token, src.uuid)).manifest_text!;
@@ -63,8 +62,8 @@ export function manifestContract(target: TargetRef): void {
     await expectApiError(t.api.updateCollection(alice.token, dst.uuid, { manifest_text: signed }, { replace_files: { '/y': 'current/x/bar' } }), 400);
   });
 
-  test('replace_files: bad targets and sources are 400 and change nothing', async () => {
-    const t = target();
+  s.test('replace_files: bad targets and sources are 400 and change nothing', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'rfbad');
     const c = await seedCollection(t, alice.user.uuid, FOO_BAR);
     const bad: Array<Record<string, string>> = [{ 'no-slash': '' }, { '/a//b': '' }, { '/a/': '' }, { '/x': 'current/no/such/file' }, { '/x': 'bogus-source' }];
@@ -74,8 +73,8 @@ export function manifestContract(target: TargetRef): void {
     assert.equal((await t.api.getCollection(alice.token, c.uuid)).portable_data_hash, c.portable_data_hash);
   });
 
-  test('x_keepgate_file_attrs: stored beside the manifest, returned only when selected, cleared with null', async () => {
-    const t = target();
+  s.test('x_keepgate_file_attrs: stored beside the manifest, returned only when selected, cleared with null', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'attrs');
     const src = await seedCollection(t, alice.user.uuid, FOO_BAR);
     const c = await t.api.createCollection(alice.token, { name: unique('a') });
@@ -101,8 +100,8 @@ export function manifestContract(target: TargetRef): void {
     assert.deepEqual(cleared.x_keepgate_file_attrs ?? {}, {});
   });
 
-  test('x_keepgate_preconditions: a failed condition is 412 and nothing changes', async () => {
-    const t = target();
+  s.test('x_keepgate_preconditions: a failed condition is 412 and nothing changes', async () => {
+    const t = s.target();
     const alice = await newUser(t, 'precond');
     const c = await seedCollection(t, alice.user.uuid, FOO_BAR);
     await expectApiError(t.api.updateCollection(alice.token, c.uuid, { name: unique('no') }, {

@@ -2,16 +2,15 @@
 // writable, stranger, admin) on a project and the collection inside it.
 
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import {
-  expectApiError, newProject, newUser, seedCollection, unique, UUID_RE, type TargetRef, type TestUser,
+  expectApiError, newProject, newUser, seedCollection, unique, UUID_RE, type ContractSuite, type TestUser,
 } from './contract-support.js';
 
 const FOO = '. acbd18db4cc2f85cedef654fccc4a4d8+3 0:3:foo\n';
 
-export function permissionContract(target: TargetRef): void {
-  test('createLink / deleteLink: Arvados link records; sharing grants and revoking removes access', async () => {
-    const t = target();
+export function permissionContract(s: ContractSuite): void {
+  s.test('createLink / deleteLink: Arvados link records; sharing grants and revoking removes access', async () => {
+    const t = s.target();
     const owner = await newUser(t, 'lown');
     const friend = await newUser(t, 'lfriend');
     const p = await newProject(t.api, owner.token);
@@ -31,8 +30,8 @@ export function permissionContract(target: TargetRef): void {
     await expectApiError(t.api.deleteLink(owner.token, link.uuid), 404);
   });
 
-  test('createLink: unknown permission names are 422; sharing needs can_manage', async () => {
-    const t = target();
+  s.test('createLink: unknown permission names are 422; sharing needs can_manage', async () => {
+    const t = s.target();
     const owner = await newUser(t, 'lbad');
     const reader = await newUser(t, 'lreader');
     const third = await newUser(t, 'lthird');
@@ -46,8 +45,8 @@ export function permissionContract(target: TargetRef): void {
     await expectApiError(t.api.getGroup(third.token, p.uuid), 404);
   });
 
-  test('permission matrix: owner, shared read-only, shared writable, stranger, admin', async () => {
-    const t = target();
+  s.test('permission matrix: owner, shared read-only, shared writable, stranger, admin', async () => {
+    const t = s.target();
     const owner = await newUser(t, 'mown');
     const reader = await newUser(t, 'mread');
     const writer = await newUser(t, 'mwrite');

@@ -16,13 +16,25 @@ export interface ContractTarget {
   close(): Promise<void>;
 }
 
+export interface ContractSkip {
+  readonly reason: string;
+  /** Exact test names. */
+  readonly tests: readonly string[];
+}
+
 export interface ContractOptions {
   readonly name: string;
   readonly make: () => Promise<ContractTarget>;
+  /** Tests this implementation is known not to pass, each group with its reason. */
+  readonly skip?: readonly ContractSkip[];
 }
 
-/** Lazily bound once the suite's `before` hook has made the target. */
-export type TargetRef = () => ContractTarget;
+/** What each section of the suite registers its tests with. */
+export interface ContractSuite {
+  /** The target, once the suite's `before` hook has made it. */
+  target(): ContractTarget;
+  test(name: string, fn: () => Promise<void>): void;
+}
 
 export interface TestUser {
   readonly user: User;
