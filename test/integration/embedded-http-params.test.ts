@@ -226,6 +226,10 @@ describe('REST parameter handling (stub API)', () => {
     assert.equal(r.status, 413);
     assert.equal(calls.length, 0);
     assert.match(String(r.headers.get('x-request-id')), /^req-[0-9a-f]{20}$/);
+    const echoed = await fetch(`${base}/arvados/v1/users/current`, { headers: { ...AUTH, 'x-request-id': 'client-42' } });
+    assert.equal(echoed.headers.get('x-request-id'), 'client-42');
+    const replaced = await fetch(`${base}/arvados/v1/users/current`, { headers: { ...AUTH, 'x-request-id': 'a b<script>' } });
+    assert.match(String(replaced.headers.get('x-request-id')), /^req-/);
   });
 
   test('extra routes are guarded by the management token unless opened', async () => {

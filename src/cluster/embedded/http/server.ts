@@ -53,10 +53,13 @@ interface Labels {
 }
 
 const DEFAULT_MAX_BODY = 128 * 1024 * 1024;
+const REQUEST_ID_RE = /^[\w.:-]{1,100}$/;
 
 export function createApiServer(opts: ApiServerOptions): Server {
   return createServer((req, res) => {
-    const requestId = headerOnce(req.headers['x-request-id']) ?? `req-${randomBytes(10).toString('hex')}`;
+    const given = headerOnce(req.headers['x-request-id']);
+    // A caller's id is echoed (it ties their logs to ours) only when it is short and plain.
+    const requestId = given && REQUEST_ID_RE.test(given) ? given : `req-${randomBytes(10).toString('hex')}`;
     res.setHeader('X-Request-Id', requestId);
     const labels: Labels = { endpoint: 'unmatched' };
     const { onResponse } = opts;
