@@ -17,8 +17,8 @@ export interface AttrScope {
 const OPERATORS: ReadonlySet<string> = new Set<FilterOperator>([
   '=', '!=', '<>', '<', '<=', '>=', '>', 'like', 'ilike', 'in', 'not in', 'is_a', 'exists', 'contains',
 ]);
-/** Attributes older Arvados records carry; accepted and ignored like other read-only ones. */
-const LEGACY_ATTRS: ReadonlySet<string> = new Set(['etag', 'href']);
+/** Attributes real Arvados records carry beyond ours; accepted and ignored like other read-only ones. */
+const LEGACY_ATTRS: ReadonlySet<string> = new Set(['etag', 'href', 'modified_by_user_uuid', 'modified_by_client_uuid']);
 const TRUE = new Set(['true', '1', 't', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'f', 'no', 'off', '']);
 

@@ -24,7 +24,8 @@ export interface ResourceSpec {
 
 const COMMON = ['kind', 'uuid', 'owner_uuid', 'created_at', 'modified_at'];
 const TRASH = ['trash_at', 'delete_at', 'is_trashed'];
-const TRASH_WRITABLE: Record<string, AttrType> = { trash_at: 'timestamp|null', delete_at: 'timestamp|null', is_trashed: 'boolean' };
+/** Trash is scheduled through trash_at/delete_at; is_trashed is derived from them. */
+const TRASH_WRITABLE: Record<string, AttrType> = { trash_at: 'timestamp|null', delete_at: 'timestamp|null' };
 
 export const COLLECTIONS: ResourceSpec = {
   table: 'collections',
