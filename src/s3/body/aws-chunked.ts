@@ -100,11 +100,12 @@ export class AwsChunkedDecoder {
     return out;
   }
 
-  /** Ends the body: throws unless it was complete. Returns the trailers (lower-case names). */
+  /**
+   * Ends the body: throws IncompleteBody unless it was complete, closing empty line included
+   * (a cut between trailer lines could otherwise pass for a body without them).
+   * Returns the trailers (lower-case names).
+   */
   finish(): ReadonlyMap<string, string> {
-    // The empty line that closes the trailer section is all that may be missing: nothing it
-    // guards is lost, and some clients stop right after their last trailer line.
-    if (this.state === 'trailer' && this.pendingLength === 0) this.onTrailerLine('');
     if (this.state !== 'done') throw new S3Error('IncompleteBody', 'The aws-chunked body ended before its final chunk.');
     return this.trailerLines;
   }
