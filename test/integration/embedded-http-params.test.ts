@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ArvadosApiError, type ArvadosApi } from '../../src/arvados-api/api.js';
@@ -216,6 +216,13 @@ describe('REST parameter handling (stub API)', () => {
       assert.equal(r.status, 404, path);
       assert.match((r.body.errors as string[])[0]!, /not found/i);
     }
+    const absolute = await new Promise<string>((done) => {
+      const sock = connect(Number(new URL(base).port), '127.0.0.1', () => sock.end('GET http://elsewhere/arvados/v1/users/current HTTP/1.1\r\nHost: x\r\n\r\n'));
+      let text = '';
+      sock.on('data', (d) => (text += d.toString()));
+      sock.on('close', () => done(text));
+    });
+    assert.match(absolute, /^HTTP\/1\.1 400 /);
     const r = await call('DELETE', '/arvados/v1/users/current');
     assert.equal(r.status, 405);
     assert.match(String(r.headers.get('allow')), /GET/);

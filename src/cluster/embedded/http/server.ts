@@ -3,11 +3,11 @@
 // operational endpoints (/_health/ping, /metrics) that the composition root plugs in.
 // Every error leaves as Arvados' JSON error shape; unknown paths are a JSON 404.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ArvadosApiError, type ArvadosApi } from '../../../arvados-api/api.js';
 import { isKeepPath } from '../../../keep/http-api.js';
-import { notLoggedIn, pathNotFound, toWireError } from './errors.js';
+import { badRequest, notLoggedIn, pathNotFound, toWireError } from './errors.js';
 import { ParamReader } from './params.js';
 import { API_PREFIX, readApiRequest } from './request.js';
 import { matchRoute, ROUTES } from './routes.js';
@@ -72,8 +72,7 @@ export function createApiServer(opts: ApiServerOptions): Server {
 }
 
 async function dispatch(opts: ApiServerOptions, req: IncomingMessage, res: ServerResponse, labels: Labels): Promise<void> {
-  // Prefixing keeps `//<locator>` (a Keep synonym) a path instead of a protocol-relative URL.
-  const url = new URL(`http://localhost${req.url ?? '/'}`);
+  const url = requestUrl(req.url);
   const method = req.method ?? 'GET';
   const extra = opts.extraRoutes?.find((r) => r.path === url.pathname && (r.method ?? 'GET') === method);
   if (extra) {
@@ -103,11 +102,18 @@ async function serveApi(opts: ApiServerOptions, req: IncomingMessage, res: Serve
   sendJson(res, 200, result);
 }
 
+function requestUrl(target: string | undefined): URL {
+  // Only origin-form targets (`/path?query`) are served. Prefixing keeps `//<locator>`
+  // (a Keep synonym) a path instead of a protocol-relative URL.
+  if (!target?.startsWith('/')) throw badRequest(`unsupported request target ${JSON.stringify(target)}`);
+  return new URL(`http://localhost${target}`);
+}
+
 function checkManagementToken(expected: string | undefined, authorization: string | undefined): void {
   if (expected === undefined) return;
   const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   if (given === undefined) throw new ArvadosApiError(401, 'authorization required');
-  if (given !== expected) throw new ArvadosApiError(403, 'authorization error');
+  if (!sameSecret(given, expected)) throw new ArvadosApiError(403, 'authorization error');
 }
 
 function sendError(opts: ApiServerOptions, req: IncomingMessage, res: ServerResponse, err: unknown): void {
@@ -129,6 +135,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
     'Content-Length': Buffer.byteLength(text),
   });
   res.end(text);
+}
+
+/** Constant-time comparison (of digests, so lengths do not leak either). */
+function sameSecret(a: string, b: string): boolean {
+  const digest = (x: string) => createHash('sha256').update(x).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 function headerOnce(v: string | string[] | undefined): string | undefined {
