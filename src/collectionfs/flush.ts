@@ -90,6 +90,10 @@ export class Flusher {
     return done;
   }
 
+  busy(): boolean {
+    return this.inflight.size > 0;
+  }
+
   /** Resolves when no block write is waiting or in flight. */
   async idle(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);

@@ -194,11 +194,13 @@ export class CollectionFS {
 
   /** Writes everything still in memory to Keep, short blocks included; rejects on write errors. */
   async sync(): Promise<void> {
+    // Repeats while writes keep arriving; stops once a pass finds nothing to write and no
+    // background write is pending (so it can never spin without yielding).
     for (;;) {
       await this.flusher.idle();
       const done = await this.flusher.packDir(this.tree.root, { shortBlocks: true, recursive: true, surfaceErrors: true });
+      if (done.length === 0 && !this.flusher.busy()) return;
       await Promise.all(done);
-      if (this.unflushedBytes() === 0) return;
     }
   }
 
