@@ -19,7 +19,8 @@ export function trashNow(current: TrashFields, now: number, ttlSeconds: number):
 
 /** Applies requested trash_at / delete_at (already normalised, undefined = unchanged). */
 export function requestedTrash(current: TrashFields, req: { trash_at?: string | null; delete_at?: string | null }, now: number, ttlSeconds: number): TrashFields {
-  if (req.trash_at === undefined && req.delete_at === undefined) return current;
+  // Only the trash fields: callers spread the result over a whole row.
+  if (req.trash_at === undefined && req.delete_at === undefined) return { trash_at: current.trash_at, delete_at: current.delete_at, is_trashed: current.is_trashed };
   const trashAt = req.trash_at === undefined ? current.trash_at : req.trash_at;
   if (trashAt === null) {
     if (req.delete_at) throw unprocessable('delete_at requires trash_at');
