@@ -33,7 +33,7 @@ const rand = (n: number): number => Math.floor(Math.random() * n);
 
 test('many tasks writing, truncating, reading and syncing one file agree with the model (TestConcurrentWriters)', async () => {
   const { fs } = await fooAndBarFs({ maxBlockSize: 8, blocks: new MemoryBlockStore({ onPut: () => settle(1) }) });
-  let model = Buffer.from('foo');
+  let model: Buffer = Buffer.from('foo');
   const beep = Buffer.from('beep boop');
   const task = async (): Promise<void> => {
     for (let i = 0; i < 200; i++) {
@@ -71,7 +71,7 @@ test('each task edits its own file; contents, accounting and the marshalled copy
   const task = async (n: number): Promise<void> => {
     const name = `random-${n}`;
     fs.create(name, { exclusive: true });
-    let expect = Buffer.alloc(0);
+    let expect: Buffer = Buffer.alloc(0);
     for (let i = 0; i < 64; i++) {
       const trunc = rand(65);
       const woff = rand(trunc + 1);
@@ -112,7 +112,7 @@ test('random writes and truncates match a Buffer model, before and after sync + 
       const { fs } = t;
       fs.mkdir('d');
       const names = ['a', 'b', 'd/c'];
-      const models = names.map(() => Buffer.alloc(0));
+      const models: Buffer[] = names.map(() => Buffer.alloc(0));
       for (const n of names) fs.create(n);
       for (const op of ops) {
         if (op.kind === 'write') {
