@@ -64,7 +64,9 @@ export function bootstrapAdmin(ctx: StoreContext, opts: { adminToken?: string })
     }
     let token = getMeta(db, 'admin_token');
     if (fixed !== undefined && token !== formatToken(fixed.uuid, fixed.secret)) {
-      db.prepare('DELETE FROM api_client_authorizations WHERE uuid = ? OR secret = ?').run(fixed.uuid, fixed.secret);
+      // The configured token replaces the previous admin token (one admin token at a time).
+      const previous = token === undefined ? undefined : parseToken(token)?.uuid;
+      db.prepare('DELETE FROM api_client_authorizations WHERE uuid IN (?, ?) OR secret = ?').run(fixed.uuid, previous ?? null, fixed.secret);
       token = insertToken(ctx, { ownerUuid: adminUuid, fixed }).token;
     } else if (token === undefined) {
       token = insertToken(ctx, { ownerUuid: adminUuid }).token;
