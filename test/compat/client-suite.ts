@@ -49,14 +49,22 @@ export function describeClient(label: string, factory: DriverFactory): void {
     let d: ClientDriver;
     let dir: string;
 
+    // The shared bucket is made by the first scenario that runs, so a server that cannot make it
+    // fails each scenario with the reason instead of cancelling them all from a hook.
+    let work: Promise<void> | undefined;
     // Failures carry the server's log lines written during the scenario.
     const scenario = (name: string, timeoutMs: number, fn: () => Promise<void>) =>
       it(name, { timeout: timeoutMs }, async () => {
         const mark = h.logMark();
         try {
+          await (work ??= h.createBucket(WORK).catch((e: unknown) => {
+            work = undefined;
+            throw e;
+          }));
           await fn();
         } catch (e) {
-          if (e instanceof Error) Object.assign(e, { keepgateLog: h.logsSince(mark).slice(-40) });
+          // Test reporters print the stack, not extra properties: the log goes there.
+          if (e instanceof Error) e.stack = `${e.stack}\n--- keepgate log during this test (last 40 lines) ---\n${h.logsSince(mark).slice(-40).join('\n')}`;
           throw e;
         }
       });
@@ -72,7 +80,6 @@ export function describeClient(label: string, factory: DriverFactory): void {
       d = factory(h.env);
       dir = join(h.workDir, 'files');
       mkdirSync(dir);
-      await h.createBucket(WORK);
     });
     after(async () => {
       await d?.close?.();
