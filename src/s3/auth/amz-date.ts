@@ -18,9 +18,9 @@ export function formatAmzDate(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
 }
 
-// RFC 1123 ("Tue, 04 Feb 2020 05:06:07 GMT"), RFC 850 and asctime all start with a day name;
+// RFC 1123 ("Tue, 04 Feb 2020 05:06:07 GMT", or "+0000"), RFC 850 and asctime start with a day name;
 // the check keeps Date.parse away from free-form strings it would guess at.
-const HTTP_DATE = /^[A-Za-z]{3,9},? +[0-9A-Za-z :-]+$/;
+const HTTP_DATE = /^[A-Za-z]{3,9},? +[0-9A-Za-z :+-]+$/;
 
 /** Milliseconds since the epoch of an HTTP Date header value, or undefined. */
 export function parseHttpDate(value: string): number | undefined {

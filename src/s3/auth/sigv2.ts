@@ -70,13 +70,14 @@ function amzHeadersOf(headers: AuthRequest['headers']): Map<string, string> {
   return out;
 }
 
-async function check(accessKey: string, signature: string, parts: V2StringToSignParts, deps: V2Deps): Promise<V2Verified> {
+/** Checks `signature` against each way of writing the Date line, in order. */
+async function check(accessKey: string, signature: string, variants: readonly V2StringToSignParts[], deps: V2Deps): Promise<V2Verified> {
   const resolved = await deps.resolveSecret(accessKey);
   if (!resolved) throw new S3Error('InvalidAccessKeyId', undefined, { extra: { AWSAccessKeyId: accessKey } });
-  const toSign = stringToSignV2(parts);
-  if (!signaturesEqual(signV2(resolved.secret, toSign), signature)) {
+  const strings = variants.map(stringToSignV2);
+  if (!strings.some((toSign) => signaturesEqual(signV2(resolved.secret, toSign), signature))) {
     throw new S3Error('SignatureDoesNotMatch', undefined, {
-      extra: { AWSAccessKeyId: accessKey, StringToSign: toSign, SignatureProvided: signature },
+      extra: { AWSAccessKeyId: accessKey, StringToSign: strings[0]!, SignatureProvided: signature },
     });
   }
   return { accessKey, resolved };
@@ -98,11 +99,14 @@ export async function verifyV2Header(req: AuthRequest, deps: V2Deps): Promise<V2
     method: req.method,
     contentMd5: req.headers['content-md5'] ?? '',
     contentType: req.headers['content-type'] ?? '',
-    date: amzDate !== undefined ? '' : (req.headers.date ?? ''),
+    date: req.headers.date ?? '',
     amzHeaders: amzHeadersOf(req.headers),
     resource: canonicalResourceV2(req.rawPath, splitQuery(req.rawQuery), req.virtualHostBucket),
   };
-  return check(value.slice(0, colon), value.slice(colon + 1), parts, deps);
+  // With x-amz-date (itself signed among the x-amz-* headers) AWS documents an empty Date
+  // line; botocore writes the Date header there all the same when both are sent.
+  const variants = amzDate !== undefined && parts.date !== '' ? [parts, { ...parts, date: '' }] : [parts];
+  return check(value.slice(0, colon), value.slice(colon + 1), variants, deps);
 }
 
 /**
@@ -133,5 +137,5 @@ export async function verifyV2Query(req: AuthRequest, query: ReadonlyMap<string,
     amzHeaders,
     resource: canonicalResourceV2(req.rawPath, splitQuery(req.rawQuery), req.virtualHostBucket),
   };
-  return check(accessKey, signature, parts, deps);
+  return check(accessKey, signature, [parts], deps);
 }
