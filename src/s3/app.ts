@@ -24,15 +24,6 @@ import { openPayload, type OpenedPayload } from './request-payload.js';
 import { sendError, sendResult, streamObject, type ResponseTarget } from './respond.js';
 import { parseRequest, splitRequestUrl } from './route.js';
 
-export interface S3AppConfig {
-  /** Enables virtual-host style (`<bucket>.<baseDomain>`); empty or absent = path style only. */
-  readonly baseDomain?: string;
-  /** Reported by GetBucketLocation and HeadBucket; signatures may name any region. */
-  readonly region: string;
-  /** Largest accepted distance between a request's signing time and `now` (AWS: 900). */
-  readonly maxClockSkewSeconds: number;
-}
-
 /** A pino logger fits; only these calls are made. */
 export interface S3Logger {
   info(fields: Record<string, unknown>, msg: string): void;
@@ -41,9 +32,14 @@ export interface S3Logger {
 
 export interface S3AppOptions {
   readonly site: Site;
-  readonly config: S3AppConfig;
-  /** Milliseconds since the epoch (signature clock-skew checks). */
-  readonly now: () => number;
+  /** Enables virtual-host style (`<bucket>.<baseDomain>`); empty or absent = path style only. */
+  readonly baseDomain?: string;
+  /** Reported by GetBucketLocation and HeadBucket; signatures may name any region. */
+  readonly region: string;
+  /** Largest accepted distance between a request's signing time and now (AWS: 900). */
+  readonly maxClockSkewSeconds: number;
+  /** Milliseconds since the epoch, for signature clock-skew checks; default Date.now. */
+  readonly now?: () => number;
   /** One line per request at info; server-side failures with their cause at error. */
   readonly logger?: S3Logger;
   readonly metrics?: Metrics;
@@ -59,6 +55,7 @@ const silentLogger: S3Logger = { info: () => {}, error: () => {} };
 export function createS3App(opts: S3AppOptions): S3RequestListener {
   const deps: Deps = {
     ...opts,
+    now: opts.now ?? Date.now,
     logger: opts.logger ?? silentLogger,
     metrics: opts.metrics ?? noopMetrics,
     signingKeys: new SigningKeyCache(),
@@ -71,6 +68,7 @@ export function createS3App(opts: S3AppOptions): S3RequestListener {
 }
 
 interface Deps extends S3AppOptions {
+  readonly now: () => number;
   readonly logger: S3Logger;
   readonly metrics: Metrics;
   readonly signingKeys: SigningKeyCache;
@@ -98,7 +96,7 @@ async function serve(deps: Deps, req: IncomingMessage, res: ServerResponse): Pro
   let payload: OpenedPayload | undefined;
   try {
     const headers = flatHeaders(req);
-    const route = { baseDomain: deps.config.baseDomain || undefined };
+    const route = { baseDomain: deps.baseDomain || undefined };
     let op = parseRequest({ method: req.method ?? '', rawPath, rawQuery, headers }, route);
     trace.operation = inFlight = op.name;
     deps.metrics.s3InFlight(inFlight, 1);
@@ -113,7 +111,7 @@ async function serve(deps: Deps, req: IncomingMessage, res: ServerResponse): Pro
       site: deps.site,
       principal,
       owner: { id: principal.userUuid, displayName: principal.user?.username ?? principal.user?.full_name ?? principal.userUuid },
-      config: deps.config,
+      config: { region: deps.region },
       headers: effective,
       origin: `${(req.socket as Socket & { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${headers['host'] ?? 'localhost'}`,
       payload: () => {
@@ -170,7 +168,7 @@ async function authenticateRequest(
     return await authenticate(authReq, {
       resolveSecret: deps.resolveSecret,
       now: deps.now,
-      maxSkewSeconds: deps.config.maxClockSkewSeconds,
+      maxSkewSeconds: deps.maxClockSkewSeconds,
       signingKeys: deps.signingKeys,
     });
   } catch (err) {
