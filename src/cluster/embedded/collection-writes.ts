@@ -6,7 +6,7 @@
 import type { Collection, CollectionWriteOptions } from '../../arvados-api/types.js';
 import type { Principal } from './auth.js';
 import type { StoreContext } from './context.js';
-import { isoTime } from './context.js';
+import { isoTime, nextModifiedAt } from './context.js';
 import { unprocessable } from './errors.js';
 import { FileTable } from './file-rows.js';
 import { newUuid } from './ids.js';
@@ -80,15 +80,15 @@ function applyAndWrite(
   p: Principal,
   row: CollectionRow,
   content: PreparedContent,
-  opts: { select: readonly string[]; newVersion: boolean },
+  opts: { select: readonly string[]; creating: boolean },
 ): CachedManifest | undefined {
   const table = new FileTable(ctx.db, row.uuid);
   const result: ContentResult = applyContent(ctx, table, content, pdhSourceReader(ctx, p));
   row.file_count += table.delta.files;
   row.file_size_total += table.delta.bytes;
-  row.modified_at = isoTime(ctx.now());
+  if (!opts.creating) row.modified_at = nextModifiedAt(row.modified_at, ctx.now());
   if (result.changed) {
-    if (opts.newVersion) row.version++;
+    if (!opts.creating) row.version++; // initial content is part of version 1
     row.manifest_text = result.cached?.text ?? null;
     row.portable_data_hash = result.cached?.pdh ?? null;
   }
@@ -130,8 +130,7 @@ export async function createCollection(ctx: StoreContext, p: Principal, attrs: A
            @created_at, @modified_at, @trash_at, @delete_at, @is_trashed, @version, @manifest_text, @portable_data_hash, @file_count, @file_size_total)`,
       )
       .run(row);
-    // The initial content is part of version 1.
-    return { row, cached: applyAndWrite(ctx, p, row, content, { select, newVersion: false }) };
+    return { row, cached: applyAndWrite(ctx, p, row, content, { select, creating: true }) };
   });
   return collectionRecord(ctx, p, row, select, cached);
 }
@@ -143,7 +142,7 @@ export async function updateCollection(ctx: StoreContext, p: Principal, uuid: st
     if (attrs.owner_uuid !== undefined && attrs.owner_uuid !== row.owner_uuid) row.owner_uuid = checkOwner(ctx, p, attrs.owner_uuid);
     applyMetadata(ctx, row, attrs);
     settleName(ctx, row, opts.ensure_unique_name === true);
-    return { row, cached: applyAndWrite(ctx, p, row, content, { select, newVersion: true }) };
+    return { row, cached: applyAndWrite(ctx, p, row, content, { select, creating: false }) };
   });
   return collectionRecord(ctx, p, row, select, cached);
 }
@@ -151,7 +150,7 @@ export async function updateCollection(ctx: StoreContext, p: Principal, uuid: st
 export async function trashCollection(ctx: StoreContext, p: Principal, uuid: string): Promise<Collection> {
   const row = await ctx.commit.run(() => {
     const row = visibleCollection(ctx, p, uuid, { includeTrash: true, need: Level.write });
-    if (!row.is_trashed) Object.assign(row, trashNow(row, ctx.now(), ctx.blobSigningTtl), { modified_at: isoTime(ctx.now()) });
+    if (!row.is_trashed) Object.assign(row, trashNow(row, ctx.now(), ctx.blobSigningTtl), { modified_at: nextModifiedAt(row.modified_at, ctx.now()) });
     writeRow(ctx, row, { cache: false });
     return row;
   });
@@ -163,7 +162,7 @@ export async function untrashCollection(ctx: StoreContext, p: Principal, uuid: s
     const row = visibleCollection(ctx, p, uuid, { includeTrash: true, need: Level.write });
     if (!row.is_trashed) throw unprocessable(`${uuid} is not in the trash`);
     checkUntrashable(row, ctx.now(), uuid);
-    Object.assign(row, { trash_at: null, delete_at: null, is_trashed: 0, modified_at: isoTime(ctx.now()) });
+    Object.assign(row, { trash_at: null, delete_at: null, is_trashed: 0, modified_at: nextModifiedAt(row.modified_at, ctx.now()) });
     settleName(ctx, row, opts.ensure_unique_name === true);
     writeRow(ctx, row, { cache: false });
     return row;

@@ -29,3 +29,10 @@ export interface StoreContext {
 }
 
 export const isoTime = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * The next modified_at of a record last modified at `previous`: now, but always later than
+ * before, because clients detect changes by comparing modified_at (several updates of one
+ * record can commit within the same millisecond).
+ */
+export const nextModifiedAt = (previous: string, now: number): string => isoTime(Math.max(now, Date.parse(previous) + 1));

@@ -4,7 +4,7 @@
 import type { Group, ItemList, ListParams } from '../../arvados-api/types.js';
 import type { Principal } from './auth.js';
 import type { StoreContext } from './context.js';
-import { isoTime } from './context.js';
+import { isoTime, nextModifiedAt } from './context.js';
 import { notFound, unprocessable } from './errors.js';
 import { newUuid } from './ids.js';
 import { runList } from './listing.js';
@@ -147,7 +147,7 @@ export function updateGroup(ctx: StoreContext, p: Principal, uuid: string, attrs
     name,
     description: attrs.description === undefined ? row.description : checkDescription(attrs.description),
     properties: attrs.properties === undefined ? row.properties : JSON.stringify(checkProperties(attrs.properties)),
-    modified_at: isoTime(ctx.now()),
+    modified_at: nextModifiedAt(row.modified_at, ctx.now()),
     ...trash,
   };
   writeRow(ctx, next);
@@ -156,7 +156,7 @@ export function updateGroup(ctx: StoreContext, p: Principal, uuid: string, attrs
 
 export function trashGroup(ctx: StoreContext, p: Principal, uuid: string): Group {
   const { row, level } = visibleRow(ctx, p, uuid, { includeTrash: true, need: Level.write });
-  const next: GroupRow = { ...row, ...(row.is_trashed ? row : trashNow(row, ctx.now(), ctx.blobSigningTtl)), modified_at: isoTime(ctx.now()) };
+  const next: GroupRow = { ...row, ...(row.is_trashed ? row : trashNow(row, ctx.now(), ctx.blobSigningTtl)), modified_at: nextModifiedAt(row.modified_at, ctx.now()) };
   writeRow(ctx, next);
   return groupRecord(next, level);
 }

@@ -24,8 +24,8 @@ function checkPath(path: string, what: string): void {
 
 /** Shape check of one entry (pure; done before the write is queued). */
 export function checkFileAttrs(path: string, value: unknown): FileAttrs | null {
+  if (value === null) return null; // clearing what is not there (any path) is a no-op
   checkPath(path, 'x_keepgate_file_attrs');
-  if (value === null) return null;
   const bad = (why: string) => unprocessable(`x_keepgate_file_attrs[${JSON.stringify(path)}]: ${why}`);
   if (typeof value !== 'object' || Array.isArray(value)) throw bad('expected an object or null');
   const v = value as Record<string, unknown>;

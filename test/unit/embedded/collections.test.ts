@@ -204,4 +204,15 @@ describe('collections', () => {
     assert.equal(await statusOf(t.cluster.api.listCollections(t.admin, { order: ['nope desc'] })), 422);
     assert.equal(await statusOf(t.cluster.api.listCollections(t.admin, { limit: -1 })), 422);
   });
+
+  test('modified_at moves forward with every update, even within one millisecond', async () => {
+    const c = await t.cluster.api.createCollection(t.admin, { name: 'ticks' });
+    assert.equal(c.modified_at, c.created_at);
+    const stamps = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => t.cluster.api.updateCollection(t.admin, c.uuid, { description: `d${i}` }, { select: ['modified_at'] })),
+    );
+    const times = stamps.map((s) => s.modified_at).sort();
+    assert.equal(new Set(times).size, 5);
+    assert.ok(times[0]! > c.modified_at);
+  });
 });

@@ -34,7 +34,7 @@ describe('sidecar and preconditions', () => {
     const listed = await t.cluster.api.listCollections(token, { filters: [['uuid', '=', c.uuid]] });
     assert.equal('x_keepgate_file_attrs' in listed.items[0]!, false);
     // Clearing an entry; clearing a missing one is harmless.
-    await t.cluster.api.updateCollection(token, c.uuid, {}, { x_keepgate_file_attrs: { 'dir/a.txt': null, 'nope.txt': null } });
+    await t.cluster.api.updateCollection(token, c.uuid, {}, { x_keepgate_file_attrs: { 'dir/a.txt': null, 'nope.txt': null, 'dir/': null } });
     assert.deepEqual(await sidecar(c.uuid), {});
   });
 
