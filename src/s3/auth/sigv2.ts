@@ -33,6 +33,17 @@ export function canonicalResourceV2(rawPath: string, params: readonly RawQueryPa
   return `${path}?${subs.map((s) => (s.value === '' ? s.key : `${s.key}=${percentDecode(s.value, { plusIsSpace: false })}`)).join('&')}`;
 }
 
+/**
+ * The resources a request may have been signed with. S3 names a bucket `/<bucket>/`, and
+ * botocore signs a path-style bucket request (sent as `/bucket?acl`) that way.
+ */
+function resourcesOf(req: AuthRequest): string[] {
+  const params = splitQuery(req.rawQuery);
+  const asSent = canonicalResourceV2(req.rawPath, params, req.virtualHostBucket);
+  const bareBucket = req.virtualHostBucket === undefined && /^\/[^/]+$/.test(req.rawPath);
+  return bareBucket ? [asSent, canonicalResourceV2(`${req.rawPath}/`, params)] : [asSent];
+}
+
 export interface V2StringToSignParts {
   readonly method: string;
   readonly contentMd5: string;
@@ -95,17 +106,17 @@ export async function verifyV2Header(req: AuthRequest, deps: V2Deps): Promise<V2
   const requestMs = parseHttpDate(dateValue) ?? parseAmzDate(dateValue);
   if (requestMs === undefined) throw new S3Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
   checkSkew(requestMs, deps.nowMs, deps.maxSkewSeconds);
-  const parts: V2StringToSignParts = {
+  const parts: Omit<V2StringToSignParts, 'resource'> = {
     method: req.method,
     contentMd5: req.headers['content-md5'] ?? '',
     contentType: req.headers['content-type'] ?? '',
     date: req.headers.date ?? '',
     amzHeaders: amzHeadersOf(req.headers),
-    resource: canonicalResourceV2(req.rawPath, splitQuery(req.rawQuery), req.virtualHostBucket),
   };
   // With x-amz-date (itself signed among the x-amz-* headers) AWS documents an empty Date
   // line; botocore writes the Date header there all the same when both are sent.
-  const variants = amzDate !== undefined && parts.date !== '' ? [parts, { ...parts, date: '' }] : [parts];
+  const dates = amzDate !== undefined && parts.date !== '' ? [parts.date, ''] : [parts.date];
+  const variants = dates.flatMap((date) => resourcesOf(req).map((resource) => ({ ...parts, date, resource })));
   return check(value.slice(0, colon), value.slice(colon + 1), variants, deps);
 }
 
@@ -129,13 +140,12 @@ export async function verifyV2Query(req: AuthRequest, query: ReadonlyMap<string,
   }
   const amzHeaders = amzHeadersOf(req.headers);
   for (const [k, v] of query) if (k.toLowerCase().startsWith('x-amz-')) amzHeaders.set(k.toLowerCase(), v);
-  const parts: V2StringToSignParts = {
+  const parts: Omit<V2StringToSignParts, 'resource'> = {
     method: req.method,
     contentMd5: query.get('content-md5') ?? req.headers['content-md5'] ?? '',
     contentType: query.get('content-type') ?? req.headers['content-type'] ?? '',
     date: expires,
     amzHeaders,
-    resource: canonicalResourceV2(req.rawPath, splitQuery(req.rawQuery), req.virtualHostBucket),
   };
-  return check(accessKey, signature, [parts], deps);
+  return check(accessKey, signature, resourcesOf(req).map((resource) => ({ ...parts, resource })), deps);
 }

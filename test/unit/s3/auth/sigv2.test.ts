@@ -124,6 +124,14 @@ test('x-amz-date: s3cmd leaves the Date line empty; a Date header sent too may f
   }
 });
 
+test('a path-style bucket request may be signed as the bucket resource "/bucket/" (botocore does)', async () => {
+  const date = new Date(NOW).toUTCString();
+  const sig = sign(AWS_SECRET, referenceStringToSign({ method: 'GET', path: '/bucket/', query: [['acl', null]], headers: {} }, date));
+  const req = request({ rawPath: '/bucket', rawQuery: 'acl', headers: { host: 'h', date, authorization: `AWS ${AWS_KEY}:${sig}` } });
+  assert.equal(await authCode(req, OPTS), 'ok');
+  assert.equal(await authCode({ ...req, rawPath: '/bucket/key' }, OPTS), 'SignatureDoesNotMatch');
+});
+
 test('SigV2 failures: skew, malformed header, unknown key, missing query parameters', async () => {
   const date = new Date(NOW).toUTCString();
   const sig = sign(AWS_SECRET, referenceStringToSign({ method: 'GET', path: '/b/k', query: [], headers: {} }, date));
