@@ -1,6 +1,7 @@
 // A file: an ordered list of segments and the edits on it (ARVADOS.md g.2). Every method here
 // is synchronous, so one call can never interleave with another; the async parts (block
 // writes, reads from Keep) work on what these methods return and re-check before changing it.
+import type { BlockBuffers } from './block-buffers.js';
 import { MemSegment, sliceStored, type FileSegment, type StoredSegment } from './segments.js';
 
 /** Where a range of a file's bytes is, captured at one moment. */
@@ -30,9 +31,9 @@ export class FileNode {
   }
 
   /** Writes `data` at `offset`; a gap past the end of the file is filled with zeros first. */
-  write(offset: number, data: Uint8Array, maxBlockSize: number): void {
-    const size = this.size();
-    if (offset > size) this.truncate(offset, maxBlockSize);
+  write(offset: number, data: Uint8Array, buffers: BlockBuffers): void {
+    const maxBlockSize = buffers.blockSize;
+    if (offset > this.size()) this.truncate(offset, buffers);
     let { index, start } = this.locate(offset);
     let pos = offset;
     let src = 0;
@@ -47,7 +48,7 @@ export class FileNode {
         const room = (isLast ? maxBlockSize : seg.length) - within;
         if (room > 0) {
           const n = Math.min(room, data.length - src);
-          this.memBytes += seg.writeAt(within, chunk(n), maxBlockSize);
+          this.memBytes += seg.writeAt(within, chunk(n), buffers);
           pos += n;
           src += n;
         }
@@ -58,7 +59,7 @@ export class FileNode {
       } else if (pos === start && prev?.kind === 'mem' && prev.length < maxBlockSize) {
         // Append to the preceding unfilled MemSegment, eating the head of a stored one.
         const n = Math.min(maxBlockSize - prev.length, data.length - src, seg ? seg.length : Infinity);
-        this.memBytes += prev.writeAt(prev.length, chunk(n), maxBlockSize);
+        this.memBytes += prev.writeAt(prev.length, chunk(n), buffers);
         if (seg && n === seg.length) this.segments.splice(index, 1);
         else if (seg) this.segments[index] = sliceStored(seg, n, seg.length - n);
         pos += n;
@@ -67,7 +68,7 @@ export class FileNode {
       } else if (!seg) {
         const n = Math.min(maxBlockSize, data.length - src);
         const mem = new MemSegment();
-        this.memBytes += mem.writeAt(0, chunk(n), maxBlockSize);
+        this.memBytes += mem.writeAt(0, chunk(n), buffers);
         this.segments.push(mem);
         index++;
         pos += n;
@@ -78,7 +79,7 @@ export class FileNode {
         const within = pos - start;
         const n = Math.min(seg.length - within, data.length - src, maxBlockSize);
         const mem = new MemSegment();
-        this.memBytes += mem.writeAt(0, chunk(n), maxBlockSize);
+        this.memBytes += mem.writeAt(0, chunk(n), buffers);
         const parts: FileSegment[] = [];
         if (within > 0) parts.push(sliceStored(seg, 0, within));
         parts.push(mem);
@@ -93,10 +94,10 @@ export class FileNode {
   }
 
   /** Shrinks (trimming segments) or grows with zeros in MemSegments of at most a block each. */
-  truncate(size: number, maxBlockSize: number): void {
+  truncate(size: number, buffers: BlockBuffers): void {
     const current = this.size();
-    if (size < current) this.shrink(size, maxBlockSize);
-    else if (size > current) this.grow(size - current, maxBlockSize);
+    if (size < current) this.shrink(size, buffers);
+    else if (size > current) this.grow(size - current, buffers);
   }
 
   /** The pieces holding bytes [start, end) (clamped to the file). */
@@ -146,7 +147,7 @@ export class FileNode {
     return { index: this.segments.length, start };
   }
 
-  private shrink(size: number, maxBlockSize: number): void {
+  private shrink(size: number, buffers: BlockBuffers): void {
     let start = 0;
     for (let index = 0; index < this.segments.length; index++) {
       const seg = this.segments[index]!;
@@ -156,25 +157,30 @@ export class FileNode {
       }
       const keep = size - start;
       const dropped = this.segments.splice(keep > 0 ? index + 1 : index);
-      for (const d of dropped) if (d.kind === 'mem') this.memBytes -= d.length;
+      for (const d of dropped) {
+        if (d.kind !== 'mem') continue;
+        this.memBytes -= d.length;
+        if (d.flushing === undefined) d.retire(buffers); // else an in-flight write still reads it
+      }
       if (keep > 0) {
-        if (seg.kind === 'mem') this.memBytes += seg.resize(keep, maxBlockSize);
+        if (seg.kind === 'mem') this.memBytes += seg.resize(keep, buffers);
         else this.segments[index] = sliceStored(seg, 0, keep);
       }
       return;
     }
   }
 
-  private grow(extra: number, maxBlockSize: number): void {
+  private grow(extra: number, buffers: BlockBuffers): void {
+    const maxBlockSize = buffers.blockSize;
     const last = this.segments.at(-1);
     if (last?.kind === 'mem' && last.length < maxBlockSize) {
       const n = Math.min(maxBlockSize - last.length, extra);
-      this.memBytes += last.resize(last.length + n, maxBlockSize);
+      this.memBytes += last.resize(last.length + n, buffers);
       extra -= n;
     }
     while (extra > 0) {
       const n = Math.min(maxBlockSize, extra);
-      this.segments.push(MemSegment.zeros(n));
+      this.segments.push(MemSegment.zeros(n, buffers));
       this.memBytes += n;
       extra -= n;
     }

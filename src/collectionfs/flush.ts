@@ -7,12 +7,13 @@ import type { BlockPutOptions, BlockStore } from '../keep/block-store.js';
 import type { Throttle } from '../common/throttle.js';
 import type { DirNode } from './dir-node.js';
 import type { FileNode } from './file-node.js';
+import type { BlockBuffers } from './block-buffers.js';
 import type { MemSegment } from './segments.js';
 
 export interface FlusherOptions {
   readonly blocks: BlockStore;
   readonly throttle: Throttle;
-  readonly maxBlockSize: number;
+  readonly buffers: BlockBuffers;
   readonly putOptions: BlockPutOptions;
 }
 
@@ -41,7 +42,7 @@ export class Flusher {
 
   /** Early flush (g.3): starts a block write for every full MemSegment of the file. */
   async flushFull(file: FileNode): Promise<void> {
-    const max = this.opts.maxBlockSize;
+    const max = this.opts.buffers.blockSize;
     const full = file.memSegments().filter((s) => s.length === max && s.flushing === undefined);
     for (const seg of full) await this.start([{ file, seg, length: seg.length }], { surfaceErrors: false })?.slot;
   }
@@ -52,7 +53,7 @@ export class Flusher {
    * overflow it. Resolves once every write has a throttle slot, with their completions.
    */
   async packDir(dir: DirNode, opts: PackOptions): Promise<Array<Promise<void>>> {
-    const max = this.opts.maxBlockSize;
+    const max = this.opts.buffers.blockSize;
     const done: Array<Promise<void>> = [];
     const commit = async (refs: Ref[]): Promise<void> => {
       const started = this.start(refs, opts);
@@ -108,8 +109,9 @@ export class Flusher {
     if (live.length === 0) return undefined;
     const ticket = {};
     for (const r of live) r.seg.flushing = ticket;
-    // One segment: its buffer is used as is (copy-on-write protects it); several: concatenated.
-    const data = live.length === 1 ? live[0]!.seg.bytes() : Buffer.concat(live.map((r) => r.seg.bytes()));
+    // One segment: its buffer is used as is (copy-on-write protects it); several: concatenated
+    // into a pooled buffer that goes back to the pool when the write has ended.
+    const data = live.length === 1 ? live[0]!.seg.bytes() : this.concat(live);
     let admitted!: () => void;
     const slot = new Promise<void>((resolve) => (admitted = resolve));
     const done = this.write(live, ticket, data, admitted);
@@ -138,12 +140,24 @@ export class Flusher {
       let offset = 0;
       for (const r of live) {
         const stored = { kind: 'stored', locator, blockSize: data.length, offset, length: r.length } as const;
-        if (r.file.swapStored(r.seg, ticket, stored)) r.file.flushError = undefined;
+        if (r.file.swapStored(r.seg, ticket, stored)) {
+          r.file.flushError = undefined;
+          r.seg.retire(this.opts.buffers);
+        }
         offset += r.length;
       }
     } finally {
       this.opts.throttle.release();
       for (const r of live) if (r.seg.flushing === ticket) r.seg.flushing = undefined;
+      if (live.length > 1) this.opts.buffers.give(Buffer.from(data.buffer));
     }
+  }
+
+  private concat(refs: readonly Ref[]): Buffer {
+    const total = refs.reduce((n, r) => n + r.length, 0);
+    const out = this.opts.buffers.take(this.opts.buffers.blockSize);
+    let at = 0;
+    for (const r of refs) at += r.seg.bytes().copy(out, at);
+    return out.subarray(0, total);
   }
 }

@@ -8,6 +8,7 @@ import { MAX_BLOCK_SIZE, type BlockStore } from '../keep/block-store.js';
 import { marshalManifest } from '../manifest/marshal.js';
 import type { ManifestTree, Segment } from '../manifest/types.js';
 import { invalidPath } from './errors.js';
+import { BlockBuffers } from './block-buffers.js';
 import type { DirNode } from './dir-node.js';
 import { FileNode } from './file-node.js';
 import { Flusher } from './flush.js';
@@ -29,8 +30,10 @@ export interface CollectionFSOptions {
   readonly token?: string;
   readonly replicas?: number;
   readonly storageClasses?: readonly string[];
-  /** Default 64 MiB; smaller in tests. */
+  /** Default 64 MiB (or the size of `blockBuffers`); smaller in tests. */
   readonly maxBlockSize?: number;
+  /** Pool of full-block buffers, shareable between filesystems (default: one of its own). */
+  readonly blockBuffers?: BlockBuffers;
   /** Returns freshly signed manifest text of this collection (ARVADOS.md b.3). */
   readonly refresh?: () => Promise<string>;
   /** The cluster's signature TTL if known (else guessed from the locators seen). */
@@ -74,24 +77,26 @@ const SEGMENT_COST = 64;
 export class CollectionFS {
   private readonly tree: Tree;
   private readonly opts: CollectionFSOptions;
-  private readonly maxBlockSize: number;
+  private readonly buffers: BlockBuffers;
   private readonly flusher: Flusher;
   private readonly signatures: SignatureKeeper;
   private readonly fetchBlock: FetchBlock;
 
   constructor(manifest: ManifestTree | undefined, opts: CollectionFSOptions) {
     this.opts = opts;
-    this.maxBlockSize = opts.maxBlockSize ?? MAX_BLOCK_SIZE;
-    if (!Number.isInteger(this.maxBlockSize) || this.maxBlockSize < 1 || this.maxBlockSize > MAX_BLOCK_SIZE) {
+    const blockSize = opts.maxBlockSize ?? opts.blockBuffers?.blockSize ?? MAX_BLOCK_SIZE;
+    if (!Number.isInteger(blockSize) || blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
       throw new RangeError(`maxBlockSize must be 1..${MAX_BLOCK_SIZE}`);
     }
+    if (opts.blockBuffers && opts.blockBuffers.blockSize !== blockSize) throw new RangeError('blockBuffers has another block size');
+    this.buffers = opts.blockBuffers ?? new BlockBuffers({ blockSize });
     this.tree = new Tree(opts.clock);
     if (manifest) loadTree(this.tree, manifest, opts.modifiedAtMs ?? opts.clock.now());
     const { token, replicas, storageClasses } = opts;
     this.flusher = new Flusher({
       blocks: opts.blocks,
       throttle: opts.throttle,
-      maxBlockSize: this.maxBlockSize,
+      buffers: this.buffers,
       putOptions: { token, replicas, storageClasses },
     });
     this.signatures = new SignatureKeeper({
@@ -158,7 +163,7 @@ export class CollectionFS {
   async write(path: string, offset: number, data: Uint8Array): Promise<void> {
     checkRange(offset, data.length);
     const file = this.tree.createFile(path);
-    file.write(offset, data, this.maxBlockSize);
+    file.write(offset, data, this.buffers);
     file.mtimeMs = this.opts.clock.now();
     await this.flusher.flushFull(file);
   }
@@ -166,15 +171,15 @@ export class CollectionFS {
   truncate(path: string, size: number): void {
     checkRange(size, 0);
     const file = this.tree.lookupFile(path, 'truncate');
-    file.truncate(size, this.maxBlockSize);
+    file.truncate(size, this.buffers);
     file.mtimeMs = this.opts.clock.now();
   }
 
   /** A sequential writer; creates the file or empties an existing one. */
   openWriter(path: string): FileWriter {
     const file = this.tree.createFile(path);
-    file.truncate(0, this.maxBlockSize);
-    return new FileWriter(file, { flusher: this.flusher, maxBlockSize: this.maxBlockSize, clock: this.opts.clock });
+    file.truncate(0, this.buffers);
+    return new FileWriter(file, { flusher: this.flusher, buffers: this.buffers, clock: this.opts.clock });
   }
 
   /**

@@ -44,7 +44,15 @@ export async function readPieces(pieces: readonly ReadPiece[], fetch: FetchBlock
 
 /** A byte stream of the pieces, fetching one block ahead of the one being sent. */
 export function streamPieces(pieces: readonly ReadPiece[], fetch: FetchBlock): Readable {
-  return Readable.from(generate(pieces, fetch), { objectMode: false });
+  // In-memory pieces are read when the stream gets to them: keep their buffers from being
+  // recycled (if they are flushed meanwhile) until the stream is closed.
+  const pinned = pieces.flatMap((p) => (p.kind === 'mem' ? [p.seg] : []));
+  for (const seg of pinned) seg.pin();
+  const stream = Readable.from(generate(pieces, fetch), { objectMode: false });
+  stream.once('close', () => {
+    for (const seg of pinned) seg.unpin();
+  });
+  return stream;
 }
 
 interface Pending {

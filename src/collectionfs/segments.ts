@@ -3,6 +3,7 @@
 import { locatorSize } from '../keep/locator.js';
 import type { Segment } from '../manifest/types.js';
 import { DomainError } from '../common/errors.js';
+import type { BlockBuffers } from './block-buffers.js';
 
 /** Marks a MemSegment whose buffer is shared with an in-flight block write (g.4). */
 export type FlushTicket = object;
@@ -16,6 +17,8 @@ export class MemSegment {
   private len = 0;
   /** Set while a block write holds a view of `buf`; any change first copies the buffer. */
   flushing: FlushTicket | undefined;
+  /** Streams that will read this segment later; its buffer is not recycled while > 0. */
+  private readers = 0;
 
   get length(): number {
     return this.len;
@@ -27,10 +30,10 @@ export class MemSegment {
   }
 
   /** Writes `data` at `offset` (≤ length), growing the segment; returns how much it grew. */
-  writeAt(offset: number, data: Uint8Array, maxBlockSize: number): number {
+  writeAt(offset: number, data: Uint8Array, buffers: BlockBuffers): number {
     const end = offset + data.length;
-    if (offset > this.len || end > maxBlockSize) throw new RangeError(`memSegment write ${offset}+${data.length} out of range`);
-    this.makeWritable(end, maxBlockSize);
+    if (offset > this.len || end > buffers.blockSize) throw new RangeError(`memSegment write ${offset}+${data.length} out of range`);
+    this.makeWritable(end, buffers);
     this.buf.set(data, offset);
     const grown = Math.max(0, end - this.len);
     this.len += grown;
@@ -38,11 +41,11 @@ export class MemSegment {
   }
 
   /** Shrinks in place (the bytes stay as they are) or grows with zeros; returns the change. */
-  resize(size: number, maxBlockSize: number): number {
-    if (size > maxBlockSize || size < 0) throw new RangeError(`memSegment size ${size} out of range`);
+  resize(size: number, buffers: BlockBuffers): number {
+    if (size > buffers.blockSize || size < 0) throw new RangeError(`memSegment size ${size} out of range`);
     const delta = size - this.len;
     if (delta > 0) {
-      this.makeWritable(size, maxBlockSize);
+      this.makeWritable(size, buffers);
       this.buf.fill(0, this.len, size); // capacity past len may hold bytes of an earlier shrink
     }
     this.len = size;
@@ -57,21 +60,37 @@ export class MemSegment {
     return copy;
   }
 
-  static zeros(size: number): MemSegment {
+  pin(): void {
+    this.readers++;
+  }
+
+  unpin(): void {
+    this.readers--;
+  }
+
+  /** Called once the bytes live in Keep and the segment left its file: recycles the buffer. */
+  retire(buffers: BlockBuffers): void {
+    if (this.readers > 0) return;
+    buffers.give(this.buf);
+    this.buf = Buffer.alloc(0);
+    this.len = 0;
+  }
+
+  static zeros(size: number, buffers: BlockBuffers): MemSegment {
     const seg = new MemSegment();
-    seg.buf = Buffer.alloc(size);
+    seg.buf = buffers.take(size).fill(0);
     seg.len = size;
     return seg;
   }
 
   // Copy-on-write while flushing, and capacity growth in ×4 steps from 1 KiB, capped at the
   // block size so a full segment never holds more memory than one block.
-  private makeWritable(end: number, maxBlockSize: number): void {
+  private makeWritable(end: number, buffers: BlockBuffers): void {
     const shared = this.flushing !== undefined;
     if (!shared && end <= this.buf.length) return;
     let capacity = Math.max(this.buf.length, FIRST_CAPACITY);
     while (capacity < end) capacity *= GROWTH;
-    const next = Buffer.allocUnsafe(Math.min(capacity, maxBlockSize));
+    const next = buffers.take(Math.min(capacity, buffers.blockSize));
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
     this.flushing = undefined;

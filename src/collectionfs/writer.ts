@@ -2,13 +2,14 @@
 // chunk is in memory and every block it filled has a throttle slot for its write to Keep, so
 // awaiting each write bounds the memory a fast producer can take.
 import { DomainError, isDomainError } from '../common/errors.js';
+import type { BlockBuffers } from './block-buffers.js';
 import type { FileNode } from './file-node.js';
 import type { Flusher } from './flush.js';
 import type { Clock } from './tree.js';
 
 export interface FileWriterDeps {
   readonly flusher: Flusher;
-  readonly maxBlockSize: number;
+  readonly buffers: BlockBuffers;
   readonly clock: Clock;
 }
 
@@ -30,7 +31,7 @@ export class FileWriter {
   async write(chunk: Uint8Array): Promise<void> {
     if (this.closed) throw new DomainError('InvalidArgument', 'write after close');
     this.throwFlushError();
-    this.file.write(this.position, chunk, this.deps.maxBlockSize);
+    this.file.write(this.position, chunk, this.deps.buffers);
     this.file.mtimeMs = this.deps.clock.now();
     this.position += chunk.length;
     await this.deps.flusher.flushFull(this.file);
