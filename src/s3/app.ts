@@ -16,6 +16,7 @@ import type { AuthRequest, AuthResult, PayloadMode } from './auth/types.js';
 import { algorithmOfHeader } from './body/checksums.js';
 import type { HashFactory } from './body/payload.js';
 import { isServerFault, s3ErrorOf } from './error-map.js';
+import { fromWireLatin1 } from './meta-encoding.js';
 import { S3Error } from './errors.js';
 import { runHandler, type HandlerContext } from './handlers/index.js';
 import type { S3Op } from './ops.js';
@@ -156,11 +157,13 @@ async function authenticateRequest(
   req: IncomingMessage,
   r: { rawPath: string; rawQuery: string; headers: Record<string, string>; op: S3Op },
 ): Promise<AuthResult> {
+  // Node reads header bytes as Latin-1; signers hash the UTF-8 the SDKs send (non-ASCII x-amz-meta-*).
+  const headers = Object.fromEntries(Object.entries(r.headers).map(([name, value]) => [name, fromWireLatin1(value)]));
   const authReq: AuthRequest = {
     method: req.method ?? '',
     rawPath: r.rawPath,
     rawQuery: r.rawQuery,
-    headers: r.headers,
+    headers,
     host: r.headers['host'] ?? '',
     ...(r.op.style === 'virtual-host' && 'bucket' in r.op && r.op.bucket !== undefined && { virtualHostBucket: r.op.bucket }),
   };
