@@ -77,6 +77,8 @@ export function rcloneDriver(env: ClientEnv): ClientDriver {
         throw e;
       }
       const e = JSON.parse(r.stdout.toString('utf8')) as LsJsonEntry;
+      // A missing object: rclone falls back to calling the path a directory.
+      if (e.IsDir) return null;
       const metadata = Object.fromEntries(Object.entries(e.Metadata ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
       return { size: e.Size, etag: e.Hashes?.md5 ?? '', lastModified: new Date(e.ModTime), metadata };
     },

@@ -48,9 +48,12 @@ export async function runOk(cmd: string, args: readonly string[], opts: RunOptio
 }
 
 export class ClientCommandError extends Error {
-  constructor(readonly result: RunResult) {
+  declare readonly result: RunResult;
+  constructor(result: RunResult) {
     super(describeRun(result));
     this.name = 'ClientCommandError';
+    // Not enumerable: reporters would print the raw buffers again after the message.
+    Object.defineProperty(this, 'result', { value: result, enumerable: false });
   }
 }
 
