@@ -2,12 +2,11 @@
 // Namespace and edits are synchronous (one JS turn each, so concurrent requests cannot tear
 // them); reads and block writes are async and re-check what they captured before using it.
 import type { Readable } from 'node:stream';
-import { DomainError, isDomainError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import type { Throttle } from '../common/throttle.js';
 import { MAX_BLOCK_SIZE, type BlockStore } from '../keep/block-store.js';
 import { marshalManifest } from '../manifest/marshal.js';
 import type { ManifestTree, Segment } from '../manifest/types.js';
-import { invalidPath } from './errors.js';
 import { BlockBuffers } from './block-buffers.js';
 import type { DirNode } from './dir-node.js';
 import { FileNode } from './file-node.js';
@@ -15,10 +14,9 @@ import { Flusher } from './flush.js';
 import { readPieces, streamPieces, type FetchBlock } from './reader.js';
 import { storedSegment, withLocator, type FileSegment } from './segments.js';
 import { SignatureKeeper } from './signatures.js';
-import { materialize, takeSnapshot, type Snapshot } from './snapshot.js';
+import { spliceSnapshot, takeSnapshot, type Snapshot } from './snapshot.js';
 import { loadTree, manifestSegments, toManifestTree } from './tree-io.js';
 import { Tree, type Clock, type CreateFileOptions } from './tree.js';
-import { parsePath } from './paths.js';
 import { FileWriter } from './writer.js';
 
 export interface CollectionFSOptions {
@@ -227,18 +225,7 @@ export class CollectionFS {
 
   /** Installs a copy of `snap` at `path`: replaces a file, or a directory's children. */
   splice(path: string, snap: Snapshot): void {
-    const what = `splice ${path}`;
-    const now = this.opts.clock.now();
-    if (snap.root.kind === 'file') {
-      if (parsePath(path).parts.length === 0) throw invalidPath(what, 'cannot splice a file at the top level');
-      this.tree.replaceFile(path, materialize(snap.root, now) as FileNode, 'splice');
-      return;
-    }
-    const target = parsePath(path).parts.length === 0 ? this.tree.root : this.existingDirOrNew(path);
-    const copy = materialize(snap.root, now);
-    if (copy.kind !== 'dir') throw new DomainError('Internal', 'snapshot kind changed');
-    target.children.clear();
-    for (const [name, child] of copy.children) this.tree.attach(target, name, child);
+    spliceSnapshot(this.tree, path, snap, this.opts.clock.now());
   }
 
   /** Makes `path` a file of the given stored segments (no bytes are copied). */
@@ -264,48 +251,33 @@ export class CollectionFS {
   /** Memory held, counted as the Go SDK does: 64 per node + 64 + bytes (or locator) per segment. */
   memorySize(): number {
     let total = 0;
-    this.forEachFile(() => (total += NODE_COST), (file) => (total += NODE_COST + segmentsCost(file.segments)));
+    for (const node of this.tree.nodes()) total += NODE_COST + (node.kind === 'file' ? segmentsCost(node.segments) : 0);
     return total;
   }
 
   /** Bytes not yet stored in Keep. */
   unflushedBytes(): number {
     let total = 0;
-    this.forEachFile(undefined, (file) => (total += file.memBytes));
+    for (const node of this.tree.nodes()) if (node.kind === 'file') total += node.memBytes;
     return total;
   }
 
   /** Total size of all files. */
   size(): number {
     let total = 0;
-    this.forEachFile(undefined, (file) => (total += file.size()));
+    for (const node of this.tree.nodes()) if (node.kind === 'file') total += node.size();
     return total;
   }
 
-  private existingDirOrNew(path: string): DirNode {
-    try {
-      return this.tree.lookupDir(path, 'splice');
-    } catch (err) {
-      if (isDomainError(err, 'NotFound')) return this.tree.mkdir(path);
-      throw err;
-    }
-  }
-
-  private forEachFile(onDir: (() => void) | undefined, onFile: (file: FileNode) => void): void {
-    for (const { dir } of this.tree.dirs()) {
-      onDir?.();
-      for (const child of dir.children.values()) if (child.kind === 'file') onFile(child);
-    }
-  }
-
   private applySignatures(fresh: ReadonlyMap<string, string>): void {
-    this.forEachFile(undefined, (file) => {
-      file.segments.forEach((s, i) => {
+    for (const node of this.tree.nodes()) {
+      if (node.kind !== 'file') continue;
+      node.segments.forEach((s, i) => {
         if (s.kind !== 'stored') return;
         const loc = fresh.get(s.locator.slice(0, 32));
-        if (loc !== undefined && loc !== s.locator) file.segments[i] = withLocator(s, loc);
+        if (loc !== undefined && loc !== s.locator) node.segments[i] = withLocator(s, loc);
       });
-    });
+    }
   }
 }
 
