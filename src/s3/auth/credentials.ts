@@ -29,6 +29,17 @@ function unescapeKey(key: string): string {
   }
 }
 
+/**
+ * The access key as it may be shown in an error or a log: a token-form key is the whole
+ * token, a credential in its own right, so only its UUID part (if any) is kept.
+ */
+export function accessKeyForDisplay(accessKey: string): string {
+  const key = parseAccessKey(accessKey);
+  if (key.kind === 'token-uuid') return accessKey;
+  const uuid = /^v2\/([a-z0-9]{5}-gj3su-[a-z0-9]{15})\//.exec(key.token)?.[1];
+  return uuid ? `v2/${uuid}/…` : '…';
+}
+
 /** The secret a request signed with `accessKey` must use, given the token's secret part. */
 export function signingSecret(accessKey: string, tokenSecret: string): string {
   return parseAccessKey(accessKey).kind === 'token-uuid' ? tokenSecret : accessKey;

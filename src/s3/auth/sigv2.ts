@@ -4,6 +4,7 @@
 // string to sign)), and it is really checked (keep-web does not; ARVADOS.md §i).
 import { createHmac } from 'node:crypto';
 import { S3Error } from '../errors.js';
+import { accessKeyForDisplay } from './credentials.js';
 import { checkSkew, parseAmzDate, parseHttpDate } from './amz-date.js';
 import { percentDecode, splitQuery, type RawQueryParam } from './canonical.js';
 import { signaturesEqual } from './signing.js';
@@ -84,11 +85,11 @@ function amzHeadersOf(headers: AuthRequest['headers']): Map<string, string> {
 /** Checks `signature` against each way of writing the Date line, in order. */
 async function check(accessKey: string, signature: string, variants: readonly V2StringToSignParts[], deps: V2Deps): Promise<V2Verified> {
   const resolved = await deps.resolveSecret(accessKey);
-  if (!resolved) throw new S3Error('InvalidAccessKeyId', undefined, { extra: { AWSAccessKeyId: accessKey } });
+  if (!resolved) throw new S3Error('InvalidAccessKeyId', undefined, { extra: { AWSAccessKeyId: accessKeyForDisplay(accessKey) } });
   const strings = variants.map(stringToSignV2);
   if (!strings.some((toSign) => signaturesEqual(signV2(resolved.secret, toSign), signature))) {
     throw new S3Error('SignatureDoesNotMatch', undefined, {
-      extra: { AWSAccessKeyId: accessKey, StringToSign: strings[0]!, SignatureProvided: signature },
+      extra: { AWSAccessKeyId: accessKeyForDisplay(accessKey), StringToSign: strings[0]!, SignatureProvided: signature },
     });
   }
   return { accessKey, resolved };

@@ -4,6 +4,7 @@
 // spelled differently from how AWS spells it (lower-case escapes, an escaped unreserved
 // character), the path exactly as received is tried second, so either spelling verifies.
 import { S3Error } from '../errors.js';
+import { accessKeyForDisplay } from './credentials.js';
 import { checkSkew, formatAmzDate, parseAmzDate, parseHttpDate } from './amz-date.js';
 import { canonicalQuery, canonicalUri, splitQuery, type RawQueryParam } from './canonical.js';
 import { hmac, scopeString, sha256Hex, signaturesEqual, type Scope, type SigningKeyCache } from './signing.js';
@@ -112,7 +113,7 @@ interface SignatureCheck {
 
 async function checkSignature(c: SignatureCheck, deps: V4Deps): Promise<V4Verified> {
   const resolved = await deps.resolveSecret(c.auth.accessKey);
-  if (!resolved) throw new S3Error('InvalidAccessKeyId', undefined, { extra: { AWSAccessKeyId: c.auth.accessKey } });
+  if (!resolved) throw new S3Error('InvalidAccessKeyId', undefined, { extra: { AWSAccessKeyId: accessKeyForDisplay(c.auth.accessKey) } });
   const signingKey = deps.signingKeys.get(resolved.secret, c.auth.scope);
   const scope = scopeString(c.auth.scope);
   const parts = {
@@ -139,7 +140,7 @@ async function checkSignature(c: SignatureCheck, deps: V4Deps): Promise<V4Verifi
   }
   throw new S3Error('SignatureDoesNotMatch', undefined, {
     extra: {
-      AWSAccessKeyId: c.auth.accessKey,
+      AWSAccessKeyId: accessKeyForDisplay(c.auth.accessKey),
       StringToSign: first!.toSign,
       SignatureProvided: c.auth.signature,
       CanonicalRequest: first!.canonical,

@@ -53,6 +53,7 @@ export type SignatureVersion = 'v4' | 'v2';
 export interface AuthResult {
   readonly principal: unknown;
   readonly token: string;
+  /** As sent: may be a whole token (a secret), so log accessKeyForDisplay(accessKey) instead. */
   readonly accessKey: string;
   readonly signatureVersion: SignatureVersion;
   /** Authorization header, or presigned query string. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import aws4 from 'aws4';
 import { authenticate } from '../../../../src/s3/auth/authenticate.js';
-import { parseAccessKey, secretResolver, signingSecret, type AccessKey, type TokenRecord } from '../../../../src/s3/auth/credentials.js';
+import { accessKeyForDisplay, parseAccessKey, secretResolver, signingSecret, type AccessKey, type TokenRecord } from '../../../../src/s3/auth/credentials.js';
 import { authCode, fixture, lowerHeaders, request } from './helpers.js';
 
 interface AuthFixture {
@@ -83,4 +83,19 @@ test('fixture trials (TestS3Signatures): V4 as keep-web; V2 now with the signatu
 test('a token-form key signed with the token secret instead of the key itself is refused', async () => {
   assert.equal(await authCode(signV4(`v2_${UUID}_${SECRET}`, SECRET), opts), 'SignatureDoesNotMatch');
   assert.equal(await authCode(signV4(UUID, `v2_${UUID}_${SECRET}`), opts), 'SignatureDoesNotMatch');
+});
+
+test('errors never echo a token-form access key, which is itself a secret', async () => {
+  assert.equal(accessKeyForDisplay(UUID), UUID);
+  assert.equal(accessKeyForDisplay(`v2_${UUID}_${SECRET}`), `v2/${UUID}/…`);
+  assert.equal(accessKeyForDisplay(`v2%2F${UUID}%2F${SECRET}`), `v2/${UUID}/…`);
+  assert.equal(accessKeyForDisplay(SECRET), '…');
+  for (const [key, secret] of [[`v2_${UUID}_${SECRET}`, 'wrong'], [SECRET, 'wrong']]) {
+    const err = await authenticate(signV4(key!, secret!), opts).catch((e: unknown) => e);
+    assert.ok(err instanceof Error && 'extra' in err);
+    assert.doesNotMatch(JSON.stringify(err.extra), new RegExp(SECRET));
+  }
+  const unknown = await authenticate(signV4('v2_zzzzz-gj3su-000000000000000_secretsecret', 'x'), opts).catch((e: unknown) => e);
+  assert.ok(unknown instanceof Error && 'code' in unknown && unknown.code === 'InvalidAccessKeyId');
+  assert.doesNotMatch(JSON.stringify((unknown as unknown as { extra: object }).extra), /secretsecret/);
 });
