@@ -88,7 +88,7 @@ export function sendError(res: ServerResponse, err: S3Error, target: ResponseTar
  * Streams object bytes with backpressure: the next block is read only once the socket took
  * the previous one. A client that goes away stops the reads (the source's return() runs).
  * A read failure after the headers were sent destroys the connection, so the client sees a
- * truncated body, never a complete success.
+ * truncated body, never a complete success; one before that is thrown.
  */
 export async function streamObject(
   res: ServerResponse,
@@ -112,6 +112,8 @@ export async function streamObject(
       if (!res.write(chunk)) await drained(res);
     }
   } catch (error) {
+    // Nothing sent yet: the caller can still answer with an error document.
+    if (!res.headersSent) throw error;
     res.destroy();
     return { kind: 'failed', bytes, error };
   }

@@ -24,6 +24,8 @@ export interface RawRequest {
   readonly body?: string | Buffer;
   /** Default true: sign with the gateway's admin key (SigV4, aws4). */
   readonly sign?: boolean;
+  /** Sign in the query string (a presigned URL) instead of the Authorization header. */
+  readonly presign?: boolean;
   /** Credentials to sign with instead of the admin's. */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
@@ -78,6 +80,7 @@ export async function startS3Harness(): Promise<S3Harness> {
         headers: { ...req.headers } as Record<string, string>,
         service: 's3',
         region: REGION,
+        ...(req.presign && { signQuery: true }),
         // aws4 hashes the body (and gives it a form Content-Type) unless the payload hash is given.
         ...(req.body !== undefined && req.headers?.['x-amz-content-sha256'] === undefined && { body: req.body }),
       };
