@@ -5,6 +5,7 @@
 // still the same object, with the same ticket and length.
 import type { BlockPutOptions, BlockStore } from '../keep/block-store.js';
 import type { Throttle } from '../common/throttle.js';
+import { compareUtf8 } from '../common/utf8-order.js';
 import type { DirNode } from './dir-node.js';
 import type { FileNode } from './file-node.js';
 import type { BlockBuffers } from './block-buffers.js';
@@ -61,15 +62,20 @@ export class Flusher {
       done.push(started.done);
       await started.slot;
     };
-    let pending: Ref[] = [];
-    let pendingSize = 0;
+    // Only files holding unsaved bytes need the sorted walk (a big, clean tree costs a scan).
     const subdirs: DirNode[] = [];
-    for (const name of dir.sortedNames()) {
-      const node = dir.children.get(name)!;
+    const dirty: Array<[string, FileNode]> = [];
+    for (const [name, node] of dir.children) {
       if (node.kind === 'dir') {
         if (opts.recursive) subdirs.push(node);
-        continue;
+      } else if (node.memBytes > 0) {
+        dirty.push([name, node]);
       }
+    }
+    dirty.sort(([a], [b]) => compareUtf8(a, b));
+    let pending: Ref[] = [];
+    let pendingSize = 0;
+    for (const [, node] of dirty) {
       for (const seg of node.memSegments()) {
         if (seg.flushing !== undefined) continue;
         const ref = { file: node, seg, length: seg.length };
@@ -87,7 +93,7 @@ export class Flusher {
       }
     }
     if (opts.shortBlocks && pending.length > 0) await commit(pending);
-    for (const sub of subdirs) done.push(...(await this.packDir(sub, opts)));
+    for (const sub of subdirs) for (const d of await this.packDir(sub, opts)) done.push(d);
     return done;
   }
 

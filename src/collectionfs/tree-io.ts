@@ -33,7 +33,7 @@ function loadFile(tree: Tree, entry: FileEntry, mtimeMs: number): void {
   const segments = entry.segments.filter((s) => s.length > 0).map(storedSegment);
   const existing = dir.children.get(name);
   if (existing?.kind === 'dir') throw new DomainError('InvalidArgument', `${entry.path} is both a file and a directory`);
-  if (existing) existing.segments.push(...segments);
+  if (existing) for (const seg of segments) existing.segments.push(seg);
   else tree.attach(dir, name, new FileNode(mtimeMs, segments));
 }
 
