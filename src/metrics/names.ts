@@ -12,8 +12,8 @@ export const OTHER_LABEL_VALUE = 'other';
 export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 export const OUTCOMES = ['ok', 'error'] as const;
 export const CACHE_RESULTS = ['hit', 'miss'] as const;
-/** block: Keep block cache; collection: parsed manifests per token; credentials: access key -> secret. */
-export const CACHE_NAMES = ['block', 'collection', 'credentials'] as const;
+/** block: Keep blocks read; bucket: bucket name -> project/collection; collection: parsed manifests per token; credentials: access key -> secret. */
+export const CACHE_NAMES = ['block', 'bucket', 'collection', 'credentials'] as const;
 /** How a request body is signed, from x-amz-content-sha256 (CLIENTS.md §1.2). */
 export const PAYLOAD_MODES = [
   'unsigned', // UNSIGNED-PAYLOAD, no header, presigned URLs, SigV2
