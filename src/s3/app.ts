@@ -81,6 +81,8 @@ interface Trace {
   operation: string;
   principal?: Principal;
   error?: S3Error;
+  /** Why an object body stopped short. */
+  cut?: 'client-gone' | 'read-failed';
   readonly bodyBytes: { bytes: number };
   bytesOut: number;
 }
@@ -132,7 +134,9 @@ async function serve(deps: Deps, req: IncomingMessage, res: ServerResponse): Pro
       onFirstByte: () => deps.metrics.s3TimeToFirstByte(trace.operation, (performance.now() - started) / 1000),
     });
     trace.bytesOut = outcome.bytes;
+    if (outcome.kind === 'client-gone') trace.cut = 'client-gone';
     if (outcome.kind === 'failed') {
+      trace.cut = 'read-failed';
       trace.error = s3ErrorOf(outcome.error);
       deps.logger.error({ requestId, operation: trace.operation, err: outcome.error }, 'object read failed mid-response; connection cut');
     }
@@ -219,6 +223,7 @@ function finish(deps: Deps, req: IncomingMessage, res: ServerResponse, trace: Tr
       bytesOut: trace.bytesOut,
       ...(trace.principal && { user: trace.principal.userUuid, tokenUuid: trace.principal.tokenUuid }),
       ...(trace.error && { errorCode: trace.error.code }),
+      ...(trace.cut && { cut: trace.cut }),
     },
     's3 request',
   );

@@ -121,6 +121,31 @@ describe('S3 errors', () => {
     assert.ok(outcome.bytes < 6 * MiB);
   });
 
+  test('a client that goes away mid-GET stops the response (logged as cut short)', async () => {
+    const parts = [randomBytes(5 * MiB), randomBytes(5 * MiB)];
+    const { UploadId } = await h.s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'abandoned' }));
+    const etags: string[] = [];
+    for (const [i, Body] of parts.entries()) {
+      etags.push((await h.s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: 'abandoned', UploadId, PartNumber: i + 1, Body }))).ETag!);
+    }
+    await h.s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: 'abandoned', UploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) } }));
+    const signed = { host: endpoint.host, path: `/${BUCKET}/abandoned`, method: 'GET', service: 's3', region: REGION, headers: {} as Record<string, string> };
+    aws4.sign(signed, { accessKeyId: h.gateway.accessKey, secretAccessKey: h.gateway.secretKey });
+    const requestId = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: endpoint.hostname, port: endpoint.port, path: signed.path, headers: signed.headers, agent: false }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve(String(res.headers['x-amz-request-id']));
+        });
+      });
+      req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+      req.end();
+    });
+    const line = JSON.parse(await h.waitForLog((l) => l.includes(requestId) && l.includes('"s3 request"'))) as Record<string, unknown>;
+    assert.equal(line['cut'], 'client-gone');
+    assert.ok(Number(line['bytesOut']) < 10 * MiB);
+  });
+
   /** Starts an upload of `declared` bytes, sends `sent` of them, and drops the connection. */
   async function abandonUpload(path: string, declared: number, sent: number): Promise<void> {
     const signed = {

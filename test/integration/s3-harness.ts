@@ -26,6 +26,8 @@ export interface RawRequest {
   readonly sign?: boolean;
   /** Sign in the query string (a presigned URL) instead of the Authorization header. */
   readonly presign?: boolean;
+  /** Host header (virtual-host style); the connection still goes to the gateway. */
+  readonly host?: string;
   /** Credentials to sign with instead of the admin's. */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
@@ -46,8 +48,9 @@ export interface S3Harness {
   close(): Promise<void>;
 }
 
-export async function startS3Harness(): Promise<S3Harness> {
-  const gateway = await startGateway();
+/** `args`: extra `keepgate serve` flags (e.g. --s3-base-domain). */
+export async function startS3Harness(opts: { readonly args?: string[] } = {}): Promise<S3Harness> {
+  const gateway = await startGateway({ ...(opts.args && { args: opts.args }) });
   const credentials = { accessKeyId: gateway.accessKey, secretAccessKey: gateway.secretKey };
   const clients: S3Client[] = [];
   const client = (extra: Partial<S3ClientConfig> = {}): S3Client => {
@@ -74,7 +77,7 @@ export async function startS3Harness(): Promise<S3Harness> {
     client,
     raw(req) {
       const opts = {
-        host: endpoint.host,
+        host: req.host ?? endpoint.host,
         path: req.path,
         method: req.method,
         headers: { ...req.headers } as Record<string, string>,
@@ -86,6 +89,7 @@ export async function startS3Harness(): Promise<S3Harness> {
       };
       if (req.body !== undefined && opts.headers['content-length'] === undefined) opts.headers['content-length'] = String(Buffer.byteLength(req.body));
       if (req.sign !== false) aws4.sign(opts, req.credentials ?? credentials);
+      else if (req.host !== undefined) opts.headers['host'] = req.host;
       return send(endpoint, opts.method, opts.path, opts.headers, req.body);
     },
     api,
