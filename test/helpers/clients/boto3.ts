@@ -1,4 +1,4 @@
-// boto3 driver: each operation runs boto3_client.py with the chosen Python (the newest boto3
+// boto3 driver: each operation runs boto3-client.py with the chosen Python (the newest boto3
 // from the Python on PATH, or Debian's python3-boto3 under /usr/bin/python3).
 
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ export interface Boto3Options {
   minorBelow?: number;
 }
 
-const SCRIPT = join(import.meta.dirname, 'boto3_client.py');
+const SCRIPT = join(import.meta.dirname, 'boto3-client.py');
 const MiB = 1024 * 1024;
 
 export function boto3Driver(opts: Boto3Options): (env: ClientEnv) => ClientDriver {

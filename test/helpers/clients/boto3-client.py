@@ -1,6 +1,6 @@
 """boto3 driver for the keepgate compat tests.
 
-Usage: python3 boto3_client.py <operation> '<json arguments>'
+Usage: python3 boto3-client.py <operation> '<json arguments>'
 Endpoint and credentials come from KEEPGATE_S3_ENDPOINT, AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY and AWS_DEFAULT_REGION. Prints one JSON document. An S3 error
 response prints {"error": {...}} and exits 3, so the caller can tell it from a crash.
