@@ -10,9 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BlockBuffers } from '../../src/collectionfs/block-buffers.js';
 import { CollectionFS } from '../../src/collectionfs/fs.js';
 import { HashPool } from '../../src/common/hash-pool.js';
 import { Throttle } from '../../src/common/throttle.js';
+import { MAX_BLOCK_SIZE } from '../../src/keep/block-store.js';
 import { DirBlockStore } from '../../src/keep/dir-store.js';
 
 const MiB = 1024 * 1024;
@@ -69,7 +71,10 @@ export async function benchStorageWrite(opts: StorageWriteOptions): Promise<Stor
   const sampler = rssSampler();
   try {
     const blocks = await DirBlockStore.open({ dataDir, hashPool });
-    const fs = new CollectionFS(undefined, { blocks, throttle: new Throttle(opts.throttle), clock: { now: () => Date.now() } });
+    // As main.ts should: one process-wide pool of shared full-block buffers (hashed in place).
+    const blockBuffers = new BlockBuffers({ blockSize: MAX_BLOCK_SIZE, shared: true, keep: opts.throttle + 2 });
+    const throttle = new Throttle(opts.throttle);
+    const fs = new CollectionFS(undefined, { blocks, throttle, blockBuffers, clock: { now: () => Date.now() } });
     const started = performance.now();
     const writer = fs.openWriter('big.bin');
     for (const chunk of chunks(opts.sizeBytes)) await writer.write(chunk);
