@@ -160,9 +160,12 @@ test('empty files and directories survive marshal and reload (TestPersistEmptyFi
 });
 
 test('a write larger than a block is split into block-sized segments', async () => {
-  const { fs } = newFs({ maxBlockSize: 10 });
+  const { fs, clock } = newFs({ maxBlockSize: 10 });
   const data = randomBytes(35);
+  clock.ms += 5000;
   await fs.write('f', 0, data);
+  assert.equal(fs.stat('f').mtimeMs, clock.ms);
+  assert.throws(() => fs.toTree(), (e) => e instanceof DomainError && e.kind === 'Internal'); // not synced yet
   assert.deepEqual(
     fs.inspectSegments('f').map((s) => s.length),
     [10, 10, 10, 5],
