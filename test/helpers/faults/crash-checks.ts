@@ -1,0 +1,83 @@
+// What must hold after a crash and restart: the SQLite file passes integrity and foreign-key
+// checks (opened read-only before the restart), every object is in one of the states the
+// client model allows (whole, never half-written), listings agree with reads, and every block
+// that a live collection references is on disk with its size.
+
+import Database from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { digestOf, type Digest, type ObjectModel } from './object-model.js';
+import { getObject, listAll } from './s3-ops.js';
+import type { S3Target } from './s3-raw.js';
+
+export function databaseChecks(dataDir: string): { integrity: string; foreignKeyViolations: number } {
+  const db = new Database(join(dataDir, 'metadata.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return {
+      integrity: String(db.pragma('integrity_check', { simple: true })),
+      foreignKeyViolations: (db.pragma('foreign_key_check') as unknown[]).length,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+const show = (s: ReadonlySet<Digest>): string => [...s].map((d) => d ?? 'absent').join(' | ');
+
+/** Violations of the model (empty when all is well); settles the model to what was observed. */
+export async function verifyObjects(t: S3Target, model: ObjectModel, buckets: readonly string[]): Promise<string[]> {
+  const problems: string[] = [];
+  const observed = new Map<string, Digest>();
+  for (const id of model.ids()) {
+    const slash = id.indexOf('/');
+    const res = await getObject(t, id.slice(0, slash), id.slice(slash + 1));
+    let seen: Digest;
+    if (res.status === 200) seen = digestOf(res.body);
+    else if (res.status === 404 && /NoSuchKey/.test(res.text)) seen = null;
+    else {
+      problems.push(`GET ${id} -> ${res.status} ${res.text.slice(0, 200)}`);
+      continue;
+    }
+    const allowed = model.possible(id);
+    if (!allowed.has(seen)) problems.push(`${id}: saw ${seen ?? 'absent'}, allowed ${show(allowed)}`);
+    observed.set(id, seen);
+    model.settle(id, seen);
+  }
+  for (const bucket of buckets) {
+    const listed = await listAll(t, bucket);
+    for (const [key, size] of listed) {
+      if (key.endsWith('/')) continue; // directory placeholders
+      const seen = observed.get(`${bucket}/${key}`);
+      if (seen === undefined) problems.push(`listing of ${bucket} shows ${key}, which nobody wrote`);
+      else if (seen === null) problems.push(`listing of ${bucket} shows ${key}, which GET says is absent`);
+      else if (Number(seen.split(':')[0]) !== size) problems.push(`listing of ${bucket} gives ${key} size ${size}, GET gave ${seen}`);
+    }
+    for (const [id, seen] of observed) {
+      if (seen !== null && id.startsWith(`${bucket}/`) && !listed.has(id.slice(bucket.length + 1))) problems.push(`${id} is readable but not listed`);
+    }
+  }
+  return problems;
+}
+
+/** Blocks referenced by live (untrashed) collections, read as admin through the REST API, that are missing under <data>/keep. */
+export async function missingLiveBlocks(apiEndpoint: string, adminToken: string, dataDir: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let offset = 0; ; ) {
+    const q = new URLSearchParams({ select: JSON.stringify(['uuid', 'unsigned_manifest_text']), limit: '100', offset: String(offset), order: JSON.stringify(['uuid asc']) });
+    const res = await fetch(`${apiEndpoint}/arvados/v1/collections?${q}`, { headers: { authorization: `Bearer ${adminToken}` } });
+    if (!res.ok) throw new Error(`listing collections -> ${res.status} ${await res.text()}`);
+    const page = (await res.json()) as { items: Array<{ uuid: string; unsigned_manifest_text: string }> };
+    for (const c of page.items) {
+      for (const m of c.unsigned_manifest_text.matchAll(/\b([0-9a-f]{32})\+(\d+)/g)) {
+        const [hash, size] = [m[1]!, Number(m[2])];
+        if (size === 0) continue;
+        const file = join(dataDir, 'keep', hash.slice(0, 3), hash);
+        if (!existsSync(file)) missing.push(`${c.uuid}: block ${hash}+${size} is missing`);
+        else if (statSync(file).size !== size) missing.push(`${c.uuid}: block ${hash} has ${statSync(file).size} bytes, manifest says ${size}`);
+      }
+    }
+    if (page.items.length < 100) break;
+    offset += page.items.length;
+  }
+  return [...new Set(missing)];
+}
