@@ -96,7 +96,7 @@ async function serve(deps: Deps, req: IncomingMessage, res: ServerResponse): Pro
   const target: ResponseTarget = { isHead: req.method === 'HEAD', requestId, resource: rawPath };
   const trace: Trace = { operation: 'Unknown', bodyBytes: { bytes: 0 }, bytesOut: 0 };
   let inFlight: string | undefined;
-  let payload: OpenedPayload | undefined;
+  const body: { opened?: OpenedPayload } = {};
   try {
     const headers = flatHeaders(req);
     const route = { baseDomain: deps.baseDomain || undefined };
@@ -104,27 +104,12 @@ async function serve(deps: Deps, req: IncomingMessage, res: ServerResponse): Pro
     trace.operation = inFlight = op.name;
     deps.metrics.s3InFlight(inFlight, 1);
     const auth = await authenticateRequest(deps, req, { rawPath, rawQuery, headers, op });
-    const principal = auth.principal as Principal;
-    trace.principal = principal;
+    trace.principal = auth.principal as Principal;
     // A presigned URL may carry header values (x-amz-meta-*, x-amz-copy-source...) in its query.
     const effective = Object.keys(auth.queryHeaders).length ? { ...headers, ...auth.queryHeaders } : headers;
     if (effective !== headers) op = parseRequest({ method: req.method ?? '', rawPath, rawQuery, headers: effective }, route);
     trace.operation = op.name;
-    const ctx: HandlerContext = {
-      site: deps.site,
-      principal,
-      owner: { id: principal.userUuid, displayName: principal.user?.username ?? principal.user?.full_name ?? principal.userUuid },
-      config: { region: deps.region },
-      headers: effective,
-      origin: `${(req.socket as Socket & { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${headers['host'] ?? 'localhost'}`,
-      payload: () => {
-        if (payload) throw new Error('the request body was opened twice');
-        deps.metrics.payloadMode(payloadModeLabel(auth.payload));
-        payload = openPayload(rawRequestBody(req), effective, auth, { hasher: deps.hasher, counter: trace.bodyBytes });
-        return payload;
-      },
-      logFault: (err, msg) => deps.logger.error({ requestId, operation: trace.operation, err }, msg),
-    };
+    const ctx = handlerContext(deps, req, { auth, headers: effective, trace, requestId, body });
     const result = await runHandler(ctx, op);
     if (result.kind !== 'object') {
       trace.bytesOut = sendResult(res, result, target);
@@ -148,12 +133,36 @@ async function serve(deps: Deps, req: IncomingMessage, res: ServerResponse): Pro
     if (res.headersSent) res.destroy();
     else trace.bytesOut = sendError(res, e, target);
   } finally {
-    payload?.cancel();
+    body.opened?.cancel();
     // Discard whatever the handler did not read, so the connection can serve the next request.
     if (!req.complete) req.resume();
     if (inFlight !== undefined) deps.metrics.s3InFlight(inFlight, -1);
     finish(deps, req, res, trace, { requestId, started });
   }
+}
+
+function handlerContext(
+  deps: Deps,
+  req: IncomingMessage,
+  r: { auth: AuthResult; headers: Record<string, string>; trace: Trace; requestId: string; body: { opened?: OpenedPayload } },
+): HandlerContext {
+  const principal = r.auth.principal as Principal;
+  const scheme = (req.socket as Socket & { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  return {
+    site: deps.site,
+    principal,
+    owner: { id: principal.userUuid, displayName: principal.user?.username ?? principal.user?.full_name ?? principal.userUuid },
+    config: { region: deps.region },
+    headers: r.headers,
+    origin: `${scheme}://${r.headers['host'] ?? 'localhost'}`,
+    payload: () => {
+      if (r.body.opened) throw new Error('the request body was opened twice');
+      deps.metrics.payloadMode(payloadModeLabel(r.auth.payload));
+      r.body.opened = openPayload(rawRequestBody(req), r.headers, r.auth, { hasher: deps.hasher, counter: r.trace.bodyBytes });
+      return r.body.opened;
+    },
+    logFault: (err, msg) => deps.logger.error({ requestId: r.requestId, operation: r.trace.operation, err }, msg),
+  };
 }
 
 async function authenticateRequest(
