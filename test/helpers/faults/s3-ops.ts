@@ -78,4 +78,4 @@ export async function listAll(t: S3Target, bucket: string, prefix = ''): Promise
 export const unescapeXml = (s: string): string =>
   s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n))).replace(/&amp;/g, '&');
 
-export { xmlAll };
+export { s3, xmlAll };
