@@ -12,14 +12,28 @@ import { Throttle } from './common/throttle.js';
 import type { Config } from './config/schema.js';
 import { credentialsFromToken, writeCredentialsFile } from './credentials-file.js';
 import { createKeepHandler } from './keep/http-api.js';
+import { instrumentBlockStore } from './keep/instrumented-store.js';
+import { metricsHandler, PrometheusMetrics } from './metrics/prometheus.js';
+import { ROUTES } from './cluster/embedded/http/routes.js';
 import { createS3App } from './s3/app.js';
+import { S3_ERRORS } from './s3/errors.js';
+import { CHECKSUM_ALGORITHMS, S3_OPERATIONS } from './s3/ops.js';
 import { Site } from './site/site.js';
 
 export async function serve(config: Config): Promise<void> {
   const logger = pino({ level: config['log.level'], base: { service: 'keepgate' } });
   if (config['cluster.type'] !== 'embedded') throw new Error('cluster.type "arvados" is not available yet: use the embedded backend');
+  const metrics = new PrometheusMetrics({
+    labels: {
+      operation: S3_OPERATIONS,
+      reason: Object.keys(S3_ERRORS),
+      algorithm: [...CHECKSUM_ALGORITHMS, 'MD5'],
+      endpoint: [...ROUTES.map((r) => `${r.method} ${r.path.join('/')}`), 'keep', '/_health/ping', '/metrics', 'unmatched'],
+    },
+  });
   const hashPool = new HashPool({ threads: config['storage.hash_threads'] });
-  const throttle = new Throttle(config['storage.write_throttle']);
+  const throttle = new Throttle(config['storage.write_throttle'], { onWait: (s) => metrics.throttleWait(s) });
+  metrics.throttle(() => throttle.stats());
   const cluster = await openEmbeddedCluster({
     dataDir: config.data_dir,
     ...(config['embedded.cluster_id'] ? { clusterId: config['embedded.cluster_id'] } : {}),
@@ -28,8 +42,9 @@ export async function serve(config: Config): Promise<void> {
     hashPool,
     onMaintenanceError: (err) => logger.error({ err }, 'maintenance failed'),
   });
+  const blocks = instrumentBlockStore(cluster.blocks, metrics);
   const site = new Site({
-    cluster,
+    cluster: { ...cluster, blocks },
     throttle,
     md5Stream: () => {
       const h = hashPool.stream('md5');
@@ -38,12 +53,16 @@ export async function serve(config: Config): Promise<void> {
     systemRootToken: config['cluster.system_root_token'] || cluster.bootstrap.adminToken,
     folderObjects: config['s3.folder_objects'],
   });
+  metrics.memSegmentBytes(() => site.memSegmentBytes());
+  metrics.multipartInProgress(() => site.multipart.countInProgress());
   const s3 = createServer(createS3App({
     site,
     baseDomain: config['s3.base_domain'] || undefined,
     region: config['s3.region'],
     maxClockSkewSeconds: config['s3.max_clock_skew_seconds'],
     logger,
+    metrics,
+    hasher: (alg) => hashPool.stream(alg),
   }));
   // Large uploads may legitimately take long; a stalled socket may not.
   s3.requestTimeout = 0;
@@ -52,10 +71,14 @@ export async function serve(config: Config): Promise<void> {
   s3.keepAliveTimeout = 65_000;
   const api = createApiServer({
     api: cluster.api,
-    keepHandler: createKeepHandler({ store: cluster.blocks }),
+    keepHandler: createKeepHandler({ store: blocks }),
     ...(config['metrics.management_token'] ? { managementToken: config['metrics.management_token'] } : {}),
-    extraRoutes: [{ path: '/_health/ping', auth: 'none', handle: (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"health":"OK"}\n') }],
+    extraRoutes: [
+      { path: '/_health/ping', auth: 'none', handle: (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"health":"OK"}\n') },
+      { path: '/metrics', handle: metricsHandler(metrics) },
+    ],
     onError: (err) => logger.error({ err }, 'API request failed'),
+    onResponse: (e) => metrics.apiRequest({ endpoint: e.endpoint, status: e.status, durationSeconds: e.durationMs / 1000 }),
   });
 
   const host = config['listen.host'];

@@ -13,7 +13,8 @@ export class Throttle {
   private active = 0;
   private readonly queue: Array<() => void> = [];
 
-  constructor(limit: number) {
+  /** `onWait` hears how long each acquire() that had to queue waited (seconds). */
+  constructor(limit: number, private readonly opts: { onWait?: (seconds: number) => void } = {}) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`throttle limit must be a positive integer, got ${limit}`);
     this.limit = limit;
   }
@@ -24,7 +25,13 @@ export class Throttle {
       this.active++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.queue.push(resolve));
+    const queued = performance.now();
+    return new Promise((resolve) =>
+      this.queue.push(() => {
+        this.opts.onWait?.((performance.now() - queued) / 1000);
+        resolve();
+      }),
+    );
   }
 
   release(): void {

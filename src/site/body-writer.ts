@@ -19,6 +19,7 @@ export interface BodyWriterDeps {
   readonly throttle: Throttle;
   readonly md5Stream: () => Md5Stream;
   readonly now: () => number;
+  readonly openWrites: Set<{ memorySize(): number }>;
 }
 
 export interface WrittenBody {
@@ -45,6 +46,7 @@ export async function writeBody(
   const md5 = deps.md5Stream();
   const writer = fs.openWriter(FILE);
   let size = 0;
+  deps.openWrites.add(fs);
   try {
     for await (const chunk of body) {
       md5.update(chunk);
@@ -59,6 +61,8 @@ export async function writeBody(
     // are referenced by nothing and the garbage collector removes them.
     await fs.idle().catch(() => undefined);
     throw err;
+  } finally {
+    deps.openWrites.delete(fs);
   }
   return { segments: fs.fileSegments(FILE), size, md5: await md5.digest() };
 }

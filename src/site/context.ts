@@ -19,4 +19,8 @@ export interface SiteContext {
   readonly now: () => number;
   readonly clusterId: string;
   readonly folderObjects: boolean;
+  /** Scratch filesystems of uploads in progress (their memSegment bytes are a metric). */
+  readonly openWrites: Set<{ memorySize(): number }>;
+  /** Token allowed to see every user's objects (background sweeps, gauges). */
+  readonly systemRootToken: string;
 }

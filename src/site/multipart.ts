@@ -137,6 +137,17 @@ export class Multipart {
     return page.items.map((c) => uploadInfo(c)).filter((u): u is UploadInfo => u !== undefined);
   }
 
+  /** Uploads started and neither completed nor aborted, across all users. */
+  async countInProgress(): Promise<number> {
+    const page = await api(this.ctx.api.listCollections(this.ctx.systemRootToken, {
+      filters: [['properties', 'exists', `${P}bucket`]],
+      select: ['uuid'],
+      limit: 0,
+      count: 'exact',
+    }), 'NoSuchUpload');
+    return page.items_available ?? page.items.length;
+  }
+
   private async destination(p: Principal, bucket: string, key: string): Promise<{ collection: string; path: string }> {
     if (p.readOnly) throw new SiteError('AccessDenied', 'Access Denied');
     const target = await this.ctx.buckets.resolve(p, bucket);

@@ -47,6 +47,8 @@ export class Site {
       now,
       clusterId: opts.cluster.info.clusterId,
       folderObjects: opts.folderObjects,
+      openWrites: new Set(),
+      systemRootToken: opts.systemRootToken,
     };
     this.clusterId = opts.cluster.info.clusterId;
     this.credentials = new CredentialResolver({ api, systemRootToken: opts.systemRootToken, now });
@@ -67,6 +69,13 @@ export class Site {
   deleteObject = (p: Principal, bucket: string, key: string) => deleteObject(this.ctx, p, bucket, key);
   copyObject = (p: Principal, bucket: string, key: string, input: CopyInput) => copyObject(this.ctx, p, bucket, key, input);
   sourceSegments = (p: Principal, bucket: string, key: string) => sourceSegments(this.ctx, p, bucket, key);
+
+  /** Bytes of upload data held in memory, not yet in Keep. */
+  memSegmentBytes(): number {
+    let total = 0;
+    for (const fs of this.ctx.openWrites) total += fs.memorySize();
+    return total;
+  }
 
   async getObjectTagging(p: Principal, bucket: string, key: string): Promise<TagSet> {
     return tagsOf((await openObject(this.ctx, p, bucket, key)).info.properties);
