@@ -52,6 +52,7 @@ export async function serve(config: Config): Promise<void> {
     },
     systemRootToken: config['cluster.system_root_token'] || cluster.bootstrap.adminToken,
     folderObjects: config['s3.folder_objects'],
+    ...(config['storage.upload_memory_mib'] ? { uploadMemoryBytes: config['storage.upload_memory_mib'] * 1024 * 1024 } : {}),
   });
   metrics.memSegmentBytes(() => site.memSegmentBytes());
   metrics.multipartInProgress(() => site.multipart.countInProgress());

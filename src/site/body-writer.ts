@@ -3,7 +3,7 @@
 // (the writer waits while it is full), and the rest is flushed at the end. Nothing is
 // visible to anyone until the caller splices the returned segments into a collection.
 
-import { CollectionFS } from '../collectionfs/fs.js';
+import { CollectionFS, type BlockBuffers } from '../collectionfs/index.js';
 import type { Throttle } from '../common/throttle.js';
 import type { BlockStore } from '../keep/block-store.js';
 import type { Segment } from '../manifest/types.js';
@@ -20,6 +20,16 @@ export interface BodyWriterDeps {
   readonly md5Stream: () => Md5Stream;
   readonly now: () => number;
   readonly openWrites: Set<{ memorySize(): number }>;
+  /** Full-block buffers shared by every upload (hash workers read them without a copy). */
+  readonly blockBuffers: BlockBuffers;
+  /** Upload bytes the whole process may hold in memory before uploads flush short blocks early. */
+  readonly uploadMemoryBytes: number;
+}
+
+export function memoryInUse(open: ReadonlySet<{ memorySize(): number }>): number {
+  let total = 0;
+  for (const fs of open) total += fs.memorySize();
+  return total;
 }
 
 export interface WrittenBody {
@@ -39,6 +49,7 @@ export async function writeBody(
     blocks: deps.blocks,
     clock: { now: deps.now },
     throttle: deps.throttle,
+    blockBuffers: deps.blockBuffers,
     token: opts.token,
     ...(opts.replicas ? { replicas: opts.replicas } : {}),
     ...(opts.storageClasses?.length ? { storageClasses: opts.storageClasses } : {}),
@@ -52,6 +63,9 @@ export async function writeBody(
       md5.update(chunk);
       size += chunk.length;
       await writer.write(chunk);
+      // Many concurrent uploads each filling a 64 MiB block would hold too much: past the
+      // budget, this one writes what it has as a short block (and waits for the throttle).
+      if (memoryInUse(deps.openWrites) > deps.uploadMemoryBytes) await fs.flush({ shortBlocks: true });
     }
     await writer.close();
     await fs.sync();

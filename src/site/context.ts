@@ -1,6 +1,7 @@
 // Everything the site operations share, built once by the composition root.
 
 import type { ArvadosApi } from '../arvados-api/api.js';
+import type { BlockBuffers } from '../collectionfs/index.js';
 import type { Throttle } from '../common/throttle.js';
 import type { BlockStore } from '../keep/block-store.js';
 import type { Md5Stream } from './body-writer.js';
@@ -21,6 +22,8 @@ export interface SiteContext {
   readonly folderObjects: boolean;
   /** Scratch filesystems of uploads in progress (their memSegment bytes are a metric). */
   readonly openWrites: Set<{ memorySize(): number }>;
+  readonly blockBuffers: BlockBuffers;
+  readonly uploadMemoryBytes: number;
   /** Token allowed to see every user's objects (background sweeps, gauges). */
   readonly systemRootToken: string;
 }

@@ -2,9 +2,11 @@
 // signatures. Built once by the composition root from a Cluster and passed to the
 // protocol layer.
 
+import { BlockBuffers } from '../collectionfs/index.js';
 import type { Throttle } from '../common/throttle.js';
+import { MAX_BLOCK_SIZE } from '../keep/block-store.js';
 import type { Cluster } from '../cluster/cluster.js';
-import type { Md5Stream } from './body-writer.js';
+import { memoryInUse, type Md5Stream } from './body-writer.js';
 import { createBucket, deleteBucket, getBucketTagging, headBucket, listBuckets, putBucketTagging, tagsOf, type TagSet } from './bucket-ops.js';
 import { BucketResolver } from './buckets.js';
 import { CollectionCache } from './collection-cache.js';
@@ -25,6 +27,9 @@ export interface SiteOptions {
   /** Token allowed to look up other tokens (SigV4 access keys given as token UUIDs). */
   readonly systemRootToken: string;
   readonly folderObjects: boolean;
+  /** Upload bytes held in memory, process-wide, before uploads flush short blocks early.
+   * Default (throttle + 2) x 64 MiB. */
+  readonly uploadMemoryBytes?: number;
 }
 
 export class Site {
@@ -48,6 +53,8 @@ export class Site {
       clusterId: opts.cluster.info.clusterId,
       folderObjects: opts.folderObjects,
       openWrites: new Set(),
+      blockBuffers: new BlockBuffers({ blockSize: MAX_BLOCK_SIZE, shared: true, keep: opts.throttle.limit + 2 }),
+      uploadMemoryBytes: opts.uploadMemoryBytes ?? (opts.throttle.limit + 2) * MAX_BLOCK_SIZE,
       systemRootToken: opts.systemRootToken,
     };
     this.clusterId = opts.cluster.info.clusterId;
@@ -72,9 +79,7 @@ export class Site {
 
   /** Bytes of upload data held in memory, not yet in Keep. */
   memSegmentBytes(): number {
-    let total = 0;
-    for (const fs of this.ctx.openWrites) total += fs.memorySize();
-    return total;
+    return memoryInUse(this.ctx.openWrites);
   }
 
   async getObjectTagging(p: Principal, bucket: string, key: string): Promise<TagSet> {
