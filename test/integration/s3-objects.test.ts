@@ -251,4 +251,19 @@ describe('S3 buckets and objects', () => {
     assert.equal(r.headers['content-encoding'], undefined);
     assert.equal(md5(Buffer.from(r.body)), md5(data));
   });
+
+  test('requests are counted in the metrics by operation, with auth failures and checksum mismatches', async () => {
+    await h.s3.send(new PutObjectCommand({ Bucket: 'objects', Key: 'counted', Body: 'c' }));
+    await h.raw({ method: 'GET', path: '/objects/counted', sign: false });
+    await h.raw({ method: 'GET', path: '/objects/not-counted' });
+    await h.raw({ method: 'PUT', path: '/objects/m', headers: { 'content-md5': createHash('md5').update('x').digest('base64') }, body: 'y' });
+    await h.raw({ method: 'PUT', path: '/objects/c', headers: { 'x-amz-checksum-crc32': 'AAAAAA==' }, body: 'y' });
+    const text = await (await fetch(`${h.gateway.apiEndpoint}/metrics`)).text();
+    const value = (series: string): number => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    assert.ok(value('keepgate_s3_requests_total{operation="PutObject",status_class="2xx"}') >= 1);
+    assert.ok(value('keepgate_s3_requests_total{operation="GetObject",status_class="4xx"}') >= 1);
+    assert.ok(value('keepgate_s3_auth_failures_total{reason="AccessDenied"}') >= 1);
+    assert.ok(value('keepgate_s3_checksum_mismatches_total{algorithm="MD5"}') >= 1);
+    assert.ok(value('keepgate_s3_checksum_mismatches_total{algorithm="CRC32"}') >= 1);
+  });
 });
