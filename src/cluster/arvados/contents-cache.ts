@@ -14,6 +14,7 @@ export interface ContentsCacheOptions {
   /** 0 disables the cache. */
   readonly ttlMs: number;
   readonly now: () => number;
+  /** Pages kept at most (default 100; a page holds up to 1000 items). */
   readonly maxEntries?: number;
 }
 
@@ -25,7 +26,7 @@ export class ContentsCache {
   private writes = 0;
 
   constructor(private readonly opts: ContentsCacheOptions) {
-    this.cache = new TtlCache({ ttlMs: opts.ttlMs, max: opts.maxEntries ?? 1000, now: opts.now });
+    this.cache = new TtlCache({ ttlMs: opts.ttlMs, max: opts.maxEntries ?? 100, now: opts.now });
   }
 
   async get(token: string, uuid: string, params: GroupContentsParams, load: () => Promise<Page>): Promise<Page> {

@@ -55,9 +55,10 @@ export const selectsExtension = (select: readonly string[] | undefined): boolean
 export const usesWriteExtension = (opts: CollectionWriteOptions): boolean =>
   opts.x_keepgate_file_attrs !== undefined || opts.x_keepgate_preconditions !== undefined || selectsExtension(opts.select);
 
-/** `select` without the extension attribute (undefined stays undefined). */
+/** `select` without the extension attribute (undefined stays undefined; nothing left selects the uuid). */
 export function plainSelect(select: string[] | undefined): string[] | undefined {
-  return select?.filter((a) => a !== FILE_ATTRS);
+  const rest = select?.filter((a) => a !== FILE_ATTRS);
+  return rest?.length === 0 ? ['uuid'] : rest;
 }
 
 /** Write options a plain Arvados accepts: the extension parameters dropped. */

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { ArvadosApiError, type ArvadosApi } from '../../../src/arvados-api/api.js';
 import { isDomainError } from '../../../src/common/errors.js';
 import { ContentsCache } from '../../../src/cluster/arvados/contents-cache.js';
-import { ExtensionSupport, plainWriteOptions } from '../../../src/cluster/arvados/extensions.js';
+import { ExtensionSupport, plainSelect, plainWriteOptions } from '../../../src/cluster/arvados/extensions.js';
 import { assertPreconditions } from '../../../src/cluster/arvados/preconditions.js';
 import { RemoteApi } from '../../../src/cluster/arvados/remote-api.js';
 import { withDeadline, pause } from '../../../src/keep/remote-deadline.js';
@@ -94,6 +94,12 @@ test('ExtensionSupport: concurrent first calls share one probe', async () => {
   });
   assert.deepEqual(await Promise.all([s.enabled('a'), s.enabled('b'), s.enabled('c')]), [true, true, true]);
   assert.equal(probes, 1);
+});
+
+test('plainSelect: the extension goes, undefined stays, an emptied select asks for the uuid', () => {
+  assert.deepEqual(plainSelect(['uuid', 'x_keepgate_file_attrs', 'name']), ['uuid', 'name']);
+  assert.equal(plainSelect(undefined), undefined);
+  assert.deepEqual(plainSelect(['x_keepgate_file_attrs']), ['uuid']);
 });
 
 test('plainWriteOptions keeps every Arvados option', () => {
