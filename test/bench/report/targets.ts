@@ -79,9 +79,14 @@ function bound(name: string | ((o: WorkloadOutcome) => string | undefined), op: 
 const matching = (...patterns: RegExp[]) => (o: WorkloadOutcome): string | undefined =>
   figureNames(o, SUBJECT).find((n) => patterns.every((p) => p.test(n)));
 
-/** Storage write: peak RSS of the largest file (issue #2: (throttle + 2) x 64 MiB + 150 MiB). */
+/**
+ * Storage write: peak RSS of the largest file (issue #2: (throttle + 2) x 64 MiB + 150 MiB).
+ * Figures are named `<size>.<field>` and the size itself says MiB, so only the field's own name
+ * decides (`192MiB.peakRssBytes` is in bytes, not the figure wanted).
+ */
 function storageRss(o: WorkloadOutcome): string | undefined {
-  const names = figureNames(o, SUBJECT).filter((n) => /rss/i.test(n) && /mib/i.test(n));
+  const field = (n: string): string => n.slice(n.lastIndexOf('.') + 1);
+  const names = figureNames(o, SUBJECT).filter((n) => /rss/i.test(field(n)) && /mib/i.test(field(n)));
   return names.sort((a, b) => parseFloat(b) * unit(b) - parseFloat(a) * unit(a))[0];
 }
 const unit = (name: string): number => (/^\d+GiB/.test(name) ? 1024 : 1);

@@ -95,6 +95,10 @@ test('targets compare keepgate with the peer and the ceilings of the same run', 
   assert.deepEqual(micro.map((t) => t.met), [true]);
   const storage = checkTargets(outcome('storage_write', { keepgate: ok({ '512MiB.peak_rss_mib': 600, '2GiB.peak_rss_mib': 500 }) }));
   assert.deepEqual(storage.map((t) => t.met), [true]);
+  // The byte figures of the same sizes carry "MiB" in their prefix only: they must not be taken.
+  const bytes = { '64MiB.peakRssBytes': 300 * 2 ** 20, '192MiB.peakRssBytes': 320 * 2 ** 20, '192MiB.maxRssBytes': 330 * 2 ** 20 };
+  const mixed = checkTargets(outcome('storage_write', { keepgate: ok({ ...bytes, '64MiB.peak_rss_mib': 300, '192MiB.peak_rss_mib': 320 }) }));
+  assert.deepEqual(mixed.map((t) => [t.met, t.detail]), [[true, '192MiB.peak_rss_mib = 320']]);
 });
 
 test('the table shows every row, keepgate ratios and errors', () => {
