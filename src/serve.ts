@@ -1,14 +1,14 @@
 // `keepgate serve`: builds the gateway from the configuration and runs it until SIGTERM or
 // SIGINT, then stops accepting, lets in-flight requests finish (up to a timeout), waits for
-// background work and closes storage cleanly.
+// background block writes and closes storage cleanly.
 
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createApiServer } from './cluster/embedded/http/server.js';
-import { openEmbeddedCluster } from './cluster/embedded/embedded.js';
+import { openEmbeddedCluster, type EmbeddedCluster } from './cluster/embedded/embedded.js';
 import { HashPool } from './common/hash-pool.js';
-import { Throttle } from './common/throttle.js';
+import { Throttle, type ThrottleStats } from './common/throttle.js';
 import type { Config } from './config/schema.js';
 import { credentialsFromToken, writeCredentialsFile } from './credentials-file.js';
 import { createKeepHandler } from './keep/http-api.js';
@@ -20,15 +20,52 @@ import { S3_ERRORS } from './s3/errors.js';
 import { CHECKSUM_ALGORITHMS, S3_OPERATIONS } from './s3/ops.js';
 import { Site } from './site/site.js';
 
+/** The operational endpoints on the API listener (openapi/ops.yaml documents exactly these). */
+export const OPS_PATHS = ['/_health/ping', '/_health/ready', '/metrics'] as const;
+
+type Phase = 'starting' | 'ready' | 'stopping';
+
 export async function serve(config: Config): Promise<void> {
+  // Handled from the start: a signal during start-up ends the process after it, not in the middle.
+  const signal = shutdownSignal();
   const logger = pino({ level: config['log.level'], base: { service: 'keepgate' } });
+  const gw = await buildGateway(config, logger);
+  try {
+    await announce(config, gw, logger);
+    const received = await signal;
+    gw.health.phase = 'stopping';
+    const timeoutMs = config['shutdown.timeout_seconds'] * 1000;
+    logger.info({ signal: received, timeout_seconds: config['shutdown.timeout_seconds'] }, 'shutting down');
+    const cut = await stopServers([gw.s3, gw.api], timeoutMs);
+    if (cut > 0) logger.warn({ requests: cut }, 'shutdown timeout: in-flight requests cut');
+    // Uploads cut short may still have block writes queued or running; let them settle.
+    if (!(await settled(() => isIdle(gw.throttle.stats()), timeoutMs))) logger.warn(gw.throttle.stats(), 'block writes still running at exit');
+  } finally {
+    for (const { server } of [gw.s3, gw.api]) if (server.listening) server.close(); // start-up failed half-way
+    await gw.close();
+  }
+  logger.info('stopped');
+}
+
+interface Gateway {
+  readonly s3: TrackedServer;
+  readonly api: TrackedServer;
+  readonly throttle: Throttle;
+  readonly cluster: EmbeddedCluster;
+  readonly health: { phase: Phase };
+  /** Closes storage and the hash pool (after the servers have stopped). */
+  close(): Promise<void>;
+}
+
+/** Everything `serve` runs, built from the configuration; nothing listens yet. */
+async function buildGateway(config: Config, logger: Logger): Promise<Gateway> {
   if (config['cluster.type'] !== 'embedded') throw new Error('cluster.type "arvados" is not available yet: use the embedded backend');
   const metrics = new PrometheusMetrics({
     labels: {
       operation: S3_OPERATIONS,
       reason: Object.keys(S3_ERRORS),
       algorithm: [...CHECKSUM_ALGORITHMS, 'MD5'],
-      endpoint: [...ROUTES.map((r) => `${r.method} ${r.path.join('/')}`), 'keep', '/_health/ping', '/metrics', 'unmatched'],
+      endpoint: [...ROUTES.map((r) => `${r.method} ${r.path.join('/')}`), 'keep', ...OPS_PATHS, 'unmatched'],
     },
   });
   const hashPool = new HashPool({ threads: config['storage.hash_threads'] });
@@ -41,7 +78,14 @@ export async function serve(config: Config): Promise<void> {
     blobSigningTtlSeconds: config['embedded.blob_signing_ttl_seconds'],
     hashPool,
     onMaintenanceError: (err) => logger.error({ err }, 'maintenance failed'),
+  }).catch(async (err: unknown) => {
+    await hashPool.close();
+    throw err;
   });
+  const close = async (): Promise<void> => {
+    await cluster.close();
+    await hashPool.close();
+  };
   const blocks = instrumentBlockStore(cluster.blocks, metrics);
   const site = new Site({
     cluster: { ...cluster, blocks },
@@ -56,6 +100,8 @@ export async function serve(config: Config): Promise<void> {
   });
   metrics.memSegmentBytes(() => site.memSegmentBytes());
   metrics.multipartInProgress(() => site.multipart.countInProgress());
+  const health = { phase: 'starting' as Phase };
+  const stopping = (): boolean => health.phase === 'stopping';
   const s3 = createServer(createS3App({
     site,
     baseDomain: config['s3.base_domain'] || undefined,
@@ -70,35 +116,55 @@ export async function serve(config: Config): Promise<void> {
   s3.headersTimeout = 60_000;
   s3.timeout = config['s3.request_timeout_seconds'] * 1000;
   s3.keepAliveTimeout = 65_000;
+  const ready = (): string | undefined =>
+    unreadiness({ phase: health.phase, listening: s3.listening && api.listening, db: () => cluster.db.prepare('SELECT 1').get() });
   const api = createApiServer({
     api: cluster.api,
     keepHandler: createKeepHandler({ store: blocks }),
     ...(config['metrics.management_token'] ? { managementToken: config['metrics.management_token'] } : {}),
     extraRoutes: [
-      { path: '/_health/ping', auth: 'none', handle: (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"health":"OK"}\n') },
+      // Unauthenticated, for load balancers and probes; they tell nothing but up or down.
+      { path: '/_health/ping', auth: 'none', handle: (_req, res) => sendHealth(res, undefined) },
+      { path: '/_health/ready', auth: 'none', handle: (_req, res) => sendHealth(res, ready()) },
       { path: '/metrics', handle: metricsHandler(metrics) },
     ],
     onError: (err) => logger.error({ err }, 'API request failed'),
     onResponse: (e) => metrics.apiRequest({ endpoint: e.endpoint, status: e.status, durationSeconds: e.durationMs / 1000 }),
   });
+  return { s3: track(s3, stopping), api: track(api, stopping), throttle, cluster, health, close };
+}
 
+/** Opens both listeners, writes credentials.json and tells the operator where things are. */
+async function announce(config: Config, gw: Gateway, logger: Logger): Promise<void> {
   const host = config['listen.host'];
-  const s3Url = await listen(s3, host, config['listen.s3_port']);
-  const apiUrl = await listen(api, host, config['listen.api_port']);
-  cluster.setApiUrl(apiUrl);
-  const credsPath = writeCredentialsFile(config.data_dir, credentialsFromToken(cluster.bootstrap.adminToken, { s3: s3Url, api: apiUrl }));
+  const s3Url = await listen(gw.s3.server, host, config['listen.s3_port']);
+  const apiUrl = await listen(gw.api.server, host, config['listen.api_port']);
+  gw.cluster.setApiUrl(apiUrl);
+  const credsPath = writeCredentialsFile(config.data_dir, credentialsFromToken(gw.cluster.bootstrap.adminToken, { s3: s3Url, api: apiUrl }));
   process.stderr.write(
-    `keepgate ${cluster.info.clusterId}: S3 endpoint ${s3Url}, Arvados REST/Keep API ${apiUrl}\n` +
+    `keepgate ${gw.cluster.info.clusterId}: S3 endpoint ${s3Url}, Arvados REST/Keep API ${apiUrl}\n` +
       `credentials (access key, secret key, token) in ${credsPath}\n`,
   );
-  logger.info({ s3_endpoint: s3Url, api_endpoint: apiUrl, cluster_id: cluster.info.clusterId }, 'keepgate ready');
+  gw.health.phase = 'ready';
+  logger.info({ s3_endpoint: s3Url, api_endpoint: apiUrl, cluster_id: gw.cluster.info.clusterId }, 'keepgate ready');
+}
 
-  await shutdownSignal();
-  logger.info('shutting down');
-  await stopServers([s3, api], config['shutdown.timeout_seconds'] * 1000);
-  await cluster.close();
-  await hashPool.close();
-  logger.info('stopped');
+/** Why the gateway is not ready (undefined: ready). */
+function unreadiness(s: { phase: Phase; listening: boolean; db: () => unknown }): string | undefined {
+  if (s.phase === 'stopping') return 'shutting down';
+  if (s.phase !== 'ready' || !s.listening) return 'starting';
+  try {
+    s.db();
+    return undefined;
+  } catch (err) {
+    return `database: ${(err as Error).message}`;
+  }
+}
+
+/** Arvados' health response shape: {"health":"OK"} or 503 {"health":"ERROR","error":…}. */
+function sendHealth(res: ServerResponse, error: string | undefined): void {
+  const body = error === undefined ? { health: 'OK' } : { health: 'ERROR', error };
+  res.writeHead(error === undefined ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body) + '\n');
 }
 
 async function listen(server: Server, host: string, port: number): Promise<string> {
@@ -118,13 +184,58 @@ function shutdownSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-/** Stops accepting, waits for in-flight requests up to `timeoutMs`, then cuts what is left. */
-async function stopServers(servers: Server[], timeoutMs: number): Promise<void> {
-  const closed = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
-  for (const s of servers) s.closeIdleConnections();
-  const timer = setTimeout(() => servers.forEach((s) => s.closeAllConnections()), timeoutMs);
-  await Promise.all(closed);
-  clearTimeout(timer);
+/** A server whose requests in progress are counted, so shutdown can tell how many it cut. */
+interface TrackedServer {
+  readonly server: Server;
+  readonly active: () => number;
 }
 
-export type { Logger };
+/**
+ * Counts requests in progress and, once stopping, closes a keep-alive connection as soon as
+ * its response is done (otherwise an idle client would hold the shutdown until the timeout);
+ * requests still arriving on open connections are answered with `Connection: close`.
+ */
+function track(server: Server, stopping: () => boolean): TrackedServer {
+  let active = 0;
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    active++;
+    if (stopping()) res.shouldKeepAlive = false;
+    res.once('close', () => active--);
+    res.once('finish', () => {
+      if (stopping()) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+  return { server, active: () => active };
+}
+
+/**
+ * Stops accepting, waits for in-flight requests up to `timeoutMs`, then cuts what is left.
+ * Returns how many requests were cut.
+ */
+async function stopServers(servers: readonly TrackedServer[], timeoutMs: number): Promise<number> {
+  let cut = 0;
+  const closed = servers.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve())));
+  for (const { server } of servers) server.closeIdleConnections();
+  const timer = setTimeout(() => {
+    for (const s of servers) {
+      cut += s.active();
+      s.server.closeAllConnections();
+    }
+  }, timeoutMs);
+  await Promise.all(closed);
+  clearTimeout(timer);
+  return cut;
+}
+
+/** Resolves true once `done()` holds, false if it still does not after `timeoutMs`. */
+async function settled(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+const isIdle = (s: ThrottleStats): boolean => s.active === 0 && s.waiting === 0;
+
