@@ -11,6 +11,7 @@ import { ROUTES } from '../../../src/cluster/embedded/http/routes.js';
 import { S3_ERRORS } from '../../../src/s3/errors.js';
 import { S3_OPERATIONS, UNSUPPORTED_OPERATIONS } from '../../../src/s3/ops.js';
 import { parseRequest } from '../../../src/s3/route.js';
+import { OPS_PATHS } from '../../../src/serve.js';
 import { REPO } from './deploy-refs.js';
 
 const OPENAPI = join(REPO, 'openapi');
@@ -124,6 +125,6 @@ test('arvados.yaml has exactly the REST routes of the embedded API, plus the Kee
   assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
 });
 
-test('ops.yaml has the health and metrics endpoints', () => {
-  assert.deepEqual(sorted(operations(load('ops.yaml')).map((o) => `${o.method} ${o.path}`)), ['get /_health/ping', 'get /metrics']);
+test('ops.yaml has exactly the health and metrics endpoints serve.ts plugs into the API listener', () => {
+  assert.deepEqual(sorted(operations(load('ops.yaml')).map((o) => `${o.method} ${o.path}`)), sorted(OPS_PATHS.map((p) => `get ${p}`)));
 });
