@@ -34,7 +34,7 @@ export class EmbeddedApi implements ArvadosApi {
   }
 
   private auth(token: string, target?: RequestTarget): Principal {
-    const p = authenticate(this.ctx.db, token, this.ctx.now());
+    const p = authenticate(this.ctx.sql, token, this.ctx.now());
     if (target) requireScope(p, target);
     return p;
   }
@@ -71,7 +71,7 @@ export class EmbeddedApi implements ArvadosApi {
   async getUser(token: string, uuid: string): Promise<User> {
     const p = this.auth(token, { method: 'GET', path: `${V1}/users/${uuid}` });
     const user = findUser(this.ctx, uuid);
-    if (!user || levelOn(this.ctx.db, p, uuid) < Level.read) throw notFound(uuid);
+    if (!user || levelOn(this.ctx.sql, p, uuid) < Level.read) throw notFound(uuid);
     return user;
   }
 

@@ -8,9 +8,9 @@
 //    ["GET /arvados/v1/collections/"] may only read collections.
 // `api_client_authorizations/current` is always allowed, as in Arvados.
 
-import type { Db } from './db.js';
 import { parseToken } from './ids.js';
 import { forbidden, unauthorized } from './errors.js';
+import type { Sql } from './statements.js';
 
 export interface Principal {
   /** The token string exactly as presented (signatures are made for it). */
@@ -37,7 +37,7 @@ interface TokenRow {
 }
 
 /** Resolves a token (v2 or bare v1 secret); 401 if unknown, expired or its user is inactive. */
-export function authenticate(db: Db, token: string, now: number): Principal {
+export function authenticate(db: Sql, token: string, now: number): Principal {
   const presented = parseToken(token);
   if (!presented) throw unauthorized();
   const row = db

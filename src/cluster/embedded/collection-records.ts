@@ -106,7 +106,7 @@ export function collectionRecord(ctx: StoreContext, p: Principal, row: Collectio
         out.unsigned_manifest_text = manifest!.text;
         break;
       case 'x_keepgate_file_attrs':
-        out.x_keepgate_file_attrs = readFileAttrs(new FileTable(ctx.db, row.uuid));
+        out.x_keepgate_file_attrs = readFileAttrs(new FileTable(ctx.sql, row.uuid));
         break;
       default:
         out[key] = (row as unknown as Record<string, unknown>)[key];

@@ -67,7 +67,7 @@ function applyMetadata(ctx: StoreContext, row: CollectionRow, attrs: Attrs): voi
 }
 
 const nameTaken = (ctx: StoreContext, owner: string, self: string) => (candidate: string) =>
-  ctx.db.prepare('SELECT 1 FROM collections WHERE owner_uuid = ? AND name = ? AND is_trashed = 0 AND uuid != ?').get(owner, candidate, self) !== undefined;
+  ctx.sql.prepare('SELECT 1 FROM collections WHERE owner_uuid = ? AND name = ? AND is_trashed = 0 AND uuid != ?').get(owner, candidate, self) !== undefined;
 
 function settleName(ctx: StoreContext, row: CollectionRow, ensureUnique: boolean): void {
   if (row.is_trashed) return; // trashed collections do not hold their name
@@ -82,7 +82,7 @@ function applyAndWrite(
   content: PreparedContent,
   opts: { select: readonly string[]; creating: boolean },
 ): CachedManifest | undefined {
-  const table = new FileTable(ctx.db, row.uuid);
+  const table = new FileTable(ctx.sql, row.uuid);
   const result: ContentResult = applyContent(ctx, table, content, pdhSourceReader(ctx, p));
   row.file_count += table.delta.files;
   row.file_size_total += table.delta.bytes;
@@ -122,7 +122,7 @@ export async function createCollection(ctx: StoreContext, p: Principal, attrs: A
     };
     applyMetadata(ctx, row, attrs);
     settleName(ctx, row, opts.ensure_unique_name === true);
-    ctx.db
+    ctx.sql
       .prepare(
         `INSERT INTO collections (uuid, owner_uuid, name, description, properties, replication_desired, storage_classes_desired,
            created_at, modified_at, trash_at, delete_at, is_trashed, version, manifest_text, portable_data_hash, file_count, file_size_total)
@@ -172,7 +172,7 @@ export async function untrashCollection(ctx: StoreContext, p: Principal, uuid: s
 
 function writeRow(ctx: StoreContext, row: CollectionRow, opts: { cache: boolean }): void {
   const cacheSql = opts.cache ? ', manifest_text = @manifest_text, portable_data_hash = @portable_data_hash' : '';
-  ctx.db
+  ctx.sql
     .prepare(
       `UPDATE collections SET owner_uuid = @owner_uuid, name = @name, description = @description, properties = @properties,
          replication_desired = @replication_desired, storage_classes_desired = @storage_classes_desired, modified_at = @modified_at,

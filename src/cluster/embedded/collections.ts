@@ -16,7 +16,7 @@ import { COLLECTION_SELECTABLE, COLLECTION_SPEC, collectionRecord, GET_DEFAULT, 
 import { ensureManifest, refreshStalePdhs } from './manifest-cache.js';
 
 export function loadCollectionRow(ctx: StoreContext, uuid: string): CollectionRow | undefined {
-  return ctx.db.prepare(`SELECT ${ROW_COLUMNS} FROM collections c WHERE c.uuid = ?`).get(uuid) as CollectionRow | undefined;
+  return ctx.sql.prepare(`SELECT ${ROW_COLUMNS} FROM collections c WHERE c.uuid = ?`).get(uuid) as CollectionRow | undefined;
 }
 
 /** The row if it exists, the caller holds `need` (404 / 403 otherwise) and it is live or include_trash. */
@@ -24,16 +24,16 @@ export function visibleCollection(ctx: StoreContext, p: Principal, uuid: string,
   const row = loadCollectionRow(ctx, uuid);
   if (!row) throw notFound(uuid);
   requireLevel(ctx, p, uuid, opts.need);
-  if (!opts.includeTrash && (row.is_trashed === 1 || inTrashedProject(ctx.db, row.owner_uuid))) throw notFound(uuid);
+  if (!opts.includeTrash && (row.is_trashed === 1 || inTrashedProject(ctx.sql, row.owner_uuid))) throw notFound(uuid);
   return row;
 }
 
 /** A live collection with this PDH the caller can read (latest trash_at first, untrashable last). Stale PDHs must be refreshed first. */
 export function readableByPdh(ctx: StoreContext, p: Principal, pdh: string): CollectionRow | undefined {
-  const candidates = ctx.db
+  const candidates = ctx.sql
     .prepare(`SELECT ${ROW_COLUMNS} FROM collections c WHERE c.portable_data_hash = ? AND c.is_trashed = 0 ORDER BY c.trash_at IS NOT NULL, c.trash_at DESC`)
     .all(pdh) as CollectionRow[];
-  return candidates.find((c) => levelOn(ctx.db, p, c.uuid) >= Level.read && !inTrashedProject(ctx.db, c.owner_uuid));
+  return candidates.find((c) => levelOn(ctx.sql, p, c.uuid) >= Level.read && !inTrashedProject(ctx.sql, c.owner_uuid));
 }
 
 /** Source reader for `<pdh>/path` in replace_files. */
@@ -41,7 +41,7 @@ export function pdhSourceReader(ctx: StoreContext, p: Principal): (pdh: string, 
   return (pdh, path) => {
     const row = readableByPdh(ctx, p, pdh);
     if (!row) return undefined;
-    const table = new FileTable(ctx.db, row.uuid);
+    const table = new FileTable(ctx.sql, row.uuid);
     if (path !== '' && table.state(path) === 'absent') return undefined;
     return table.subtree(path).map((r) => ({ ...r, attrs: null }));
   };
@@ -79,7 +79,7 @@ export async function listCollections(ctx: StoreContext, p: Principal, params: L
   const select = checkSelect(params.select, COLLECTION_SELECTABLE) ?? LIST_DEFAULT;
   const page = pageOf(params);
   if (mentionsPdh(params)) await refreshStalePdhs(ctx);
-  const res = runList<CollectionRow>(ctx.db, p, { spec: COLLECTION_SPEC, from: 'collections', columns: ROW_COLUMNS, qualified: false, defaultOrder: 'c.modified_at DESC' }, params, page)!;
+  const res = runList<CollectionRow>(ctx.sql, p, { spec: COLLECTION_SPEC, from: 'collections', columns: ROW_COLUMNS, qualified: false, defaultOrder: 'c.modified_at DESC' }, params, page)!;
   return {
     kind: 'arvados#collectionList',
     offset: page.offset,

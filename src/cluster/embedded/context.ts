@@ -3,6 +3,7 @@
 
 import type { Db } from './db.js';
 import type { GroupCommit } from './group-commit.js';
+import type { StatementCache } from './statements.js';
 
 /** Work counters that tests assert on instead of timing (and metrics may export). */
 export interface EmbeddedCounters {
@@ -14,6 +15,8 @@ export interface EmbeddedCounters {
 
 export interface StoreContext {
   readonly db: Db;
+  /** Prepared statements over `db`, reused across calls. */
+  readonly sql: StatementCache;
   readonly commit: GroupCommit;
   /** Milliseconds since the epoch. */
   readonly now: () => number;

@@ -15,6 +15,7 @@ import { bootstrapAdmin, loadClusterMeta, type Bootstrap } from './bootstrap.js'
 import type { EmbeddedCounters, StoreContext } from './context.js';
 import { openDatabase, type Db } from './db.js';
 import { GroupCommit, type GroupCommitStats } from './group-commit.js';
+import { StatementCache } from './statements.js';
 import { collectGarbage, sweepTrash, type GcResult, type SweepResult } from './sweep.js';
 import { insertToken, insertUser } from './users.js';
 
@@ -82,6 +83,7 @@ export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise
     const commit = new GroupCommit(db);
     const ctx: StoreContext = {
       db,
+      sql: new StatementCache(db),
       commit,
       now: clock,
       clusterId: meta.clusterId,

@@ -6,8 +6,8 @@
 
 import type { Segment } from '../../manifest/types.js';
 import { withoutHints } from '../../keep/locator.js';
-import type { Db } from './db.js';
 import { badRequest } from './errors.js';
+import type { Sql } from './statements.js';
 
 export type RowKind = 'file' | 'emptydir';
 
@@ -57,14 +57,12 @@ export const joinPath = (dir: string, p: string): string => (dir === '' ? p : p 
 /** The rows of one collection, with the file_count / file_size_total change made so far. */
 export class FileTable {
   readonly delta = { files: 0, bytes: 0 };
-  private readonly db: Db;
   private readonly uuid: string;
   /** Directories known to have children (so no emptydir row) during this operation. */
   private readonly knownDirs = new Set<string>(['']);
   private readonly stmts;
 
-  constructor(db: Db, collectionUuid: string) {
-    this.db = db;
+  constructor(db: Sql, collectionUuid: string) {
     this.uuid = collectionUuid;
     this.stmts = {
       at: db.prepare('SELECT * FROM collection_files WHERE collection_uuid = ? AND path = ?'),

@@ -39,11 +39,11 @@ export async function groupContents(ctx: StoreContext, p: Principal, uuid: strin
   const type = typeOfUuid(uuid);
   const exists =
     type === 'user'
-      ? ctx.db.prepare('SELECT 1 FROM users WHERE uuid = ?').get(uuid) !== undefined
-      : type === 'group' && ctx.db.prepare('SELECT 1 FROM groups WHERE uuid = ?').get(uuid) !== undefined;
+      ? ctx.sql.prepare('SELECT 1 FROM users WHERE uuid = ?').get(uuid) !== undefined
+      : type === 'group' && ctx.sql.prepare('SELECT 1 FROM groups WHERE uuid = ?').get(uuid) !== undefined;
   if (!exists) throw notFound(uuid);
   requireLevel(ctx, p, uuid, Level.read);
-  if (type === 'group' && !params.include_trash && inTrashedProject(ctx.db, uuid)) throw notFound(uuid);
+  if (type === 'group' && !params.include_trash && inTrashedProject(ctx.sql, uuid)) throw notFound(uuid);
   const select = splitSelect(params.select);
   const page = pageOf(params);
   const owned = params.recursive
@@ -63,11 +63,11 @@ export async function groupContents(ctx: StoreContext, p: Principal, uuid: strin
   if (JSON.stringify(params.filters ?? []).includes('portable_data_hash')) await refreshStalePdhs(ctx);
 
   // Groups first: fetch the part of the page they cover, and their total for the offset.
-  const groups = runList<GroupRow & { lvl: number }>(ctx.db, p, q(GROUP_SPEC, 'g.*'), { ...params, count: 'exact' }, page);
+  const groups = runList<GroupRow & { lvl: number }>(ctx.sql, p, q(GROUP_SPEC, 'g.*'), { ...params, count: 'exact' }, page);
   const groupTotal = groups?.available ?? 0;
   const rest = Math.max(0, page.limit - (groups?.rows.length ?? 0));
   const collPage = { limit: rest, offset: Math.max(0, page.offset - groupTotal) };
-  const collections = runList<CollectionRow>(ctx.db, p, q(COLLECTION_SPEC, ROW_COLUMNS), { ...params, count: 'exact' }, collPage);
+  const collections = runList<CollectionRow>(ctx.sql, p, q(COLLECTION_SPEC, ROW_COLUMNS), { ...params, count: 'exact' }, collPage);
   const items: Array<Group | Collection> = [
     ...(groups?.rows ?? []).map((r) => pick(groupRecord(r, r.lvl), select.groups)),
     ...(collections?.rows ?? []).map((r) => collectionRecord(ctx, p, r, select.collections ?? LIST_DEFAULT)),

@@ -67,7 +67,7 @@ export function groupRecord(row: GroupRow, level: number): Group {
 }
 
 function loadRow(ctx: StoreContext, uuid: string): GroupRow | undefined {
-  return ctx.db.prepare('SELECT * FROM groups WHERE uuid = ?').get(uuid) as GroupRow | undefined;
+  return ctx.sql.prepare('SELECT * FROM groups WHERE uuid = ?').get(uuid) as GroupRow | undefined;
 }
 
 /** A readable, (unless include_trash) live group, with the caller's level; 404 otherwise. */
@@ -75,12 +75,12 @@ function visibleRow(ctx: StoreContext, p: Principal, uuid: string, opts: { inclu
   const row = loadRow(ctx, uuid);
   if (!row) throw notFound(uuid);
   const level = requireLevel(ctx, p, uuid, opts.need);
-  if (!opts.includeTrash && inTrashedProject(ctx.db, uuid)) throw notFound(uuid);
+  if (!opts.includeTrash && inTrashedProject(ctx.sql, uuid)) throw notFound(uuid);
   return { row, level };
 }
 
 const nameTaken = (ctx: StoreContext, owner: string, self?: string) => (candidate: string) =>
-  ctx.db
+  ctx.sql
     .prepare(`SELECT 1 FROM groups WHERE owner_uuid = ? AND name = ? AND is_trashed = 0 AND group_class IN ('project', 'filter') AND uuid IS NOT ?`)
     .get(owner, candidate, self ?? null) !== undefined;
 
@@ -93,7 +93,7 @@ export function getGroup(ctx: StoreContext, p: Principal, uuid: string, opts: { 
 export function listGroups(ctx: StoreContext, p: Principal, params: ListParams = {}): ItemList<Group> {
   const select = checkSelect(params.select, GROUP_SELECTABLE);
   const page = pageOf(params);
-  const res = runList<GroupRow & { lvl: number }>(ctx.db, p, { spec: GROUP_SPEC, from: 'groups', columns: 'g.*', qualified: false, defaultOrder: 'g.modified_at DESC' }, params, page)!;
+  const res = runList<GroupRow & { lvl: number }>(ctx.sql, p, { spec: GROUP_SPEC, from: 'groups', columns: 'g.*', qualified: false, defaultOrder: 'g.modified_at DESC' }, params, page)!;
   return {
     kind: 'arvados#groupList',
     offset: page.offset,
@@ -124,7 +124,7 @@ export function createGroup(ctx: StoreContext, p: Principal, attrs: Partial<Grou
     modified_at: now,
     ...trash,
   };
-  ctx.db
+  ctx.sql
     .prepare(
       `INSERT INTO groups (uuid, owner_uuid, name, description, group_class, properties, created_at, modified_at, trash_at, delete_at, is_trashed)
        VALUES (@uuid, @owner_uuid, @name, @description, @group_class, @properties, @created_at, @modified_at, @trash_at, @delete_at, @is_trashed)`,
@@ -162,7 +162,7 @@ export function trashGroup(ctx: StoreContext, p: Principal, uuid: string): Group
 }
 
 function writeRow(ctx: StoreContext, row: GroupRow): void {
-  ctx.db
+  ctx.sql
     .prepare(
       `UPDATE groups SET owner_uuid = @owner_uuid, name = @name, description = @description, properties = @properties,
          modified_at = @modified_at, trash_at = @trash_at, delete_at = @delete_at, is_trashed = @is_trashed WHERE uuid = @uuid`,

@@ -31,7 +31,7 @@ function linkRecord(row: LinkRow): Link {
 
 function objectExists(ctx: StoreContext, uuid: string): boolean {
   const table = { user: 'users', group: 'groups', collection: 'collections' }[typeOfUuid(uuid) as string];
-  return table !== undefined && ctx.db.prepare(`SELECT 1 FROM ${table} WHERE uuid = ?`).get(uuid) !== undefined;
+  return table !== undefined && ctx.sql.prepare(`SELECT 1 FROM ${table} WHERE uuid = ?`).get(uuid) !== undefined;
 }
 
 export function createLink(ctx: StoreContext, p: Principal, attrs: Pick<Link, 'link_class' | 'name' | 'tail_uuid' | 'head_uuid'> & { properties?: unknown }): Link {
@@ -41,7 +41,7 @@ export function createLink(ctx: StoreContext, p: Principal, attrs: Pick<Link, 'l
   const tailType = typeOfUuid(String(attrs.tail_uuid));
   const tailOk =
     (tailType === 'user' && objectExists(ctx, attrs.tail_uuid)) ||
-    (tailType === 'group' && ctx.db.prepare(`SELECT 1 FROM groups WHERE uuid = ? AND group_class = 'role'`).get(attrs.tail_uuid) !== undefined);
+    (tailType === 'group' && ctx.sql.prepare(`SELECT 1 FROM groups WHERE uuid = ? AND group_class = 'role'`).get(attrs.tail_uuid) !== undefined);
   if (!tailOk) throw unprocessable(`tail_uuid ${attrs.tail_uuid} is not an existing user or role`);
   if (typeof attrs.head_uuid !== 'string' || !objectExists(ctx, attrs.head_uuid)) throw notFound(String(attrs.head_uuid));
   requireLevel(ctx, p, attrs.head_uuid, Level.manage);
@@ -59,7 +59,7 @@ export function createLink(ctx: StoreContext, p: Principal, attrs: Pick<Link, 'l
     created_at: now,
     modified_at: now,
   };
-  ctx.db
+  ctx.sql
     .prepare(
       `INSERT INTO links (uuid, owner_uuid, link_class, name, tail_uuid, head_uuid, properties, created_at, modified_at)
        VALUES (@uuid, @owner_uuid, @link_class, @name, @tail_uuid, @head_uuid, @properties, @created_at, @modified_at)`,
@@ -69,17 +69,17 @@ export function createLink(ctx: StoreContext, p: Principal, attrs: Pick<Link, 'l
 }
 
 export function deleteLink(ctx: StoreContext, p: Principal, uuid: string): Link {
-  const row = ctx.db.prepare('SELECT * FROM links WHERE uuid = ?').get(uuid) as LinkRow | undefined;
+  const row = ctx.sql.prepare('SELECT * FROM links WHERE uuid = ?').get(uuid) as LinkRow | undefined;
   if (!row) throw notFound(uuid);
   // The link's owner or whoever manages its head may remove it; anyone else does not see it.
   if (row.owner_uuid !== p.userUuid) requireLevel(ctx, p, row.head_uuid, Level.manage);
-  ctx.db.prepare('DELETE FROM links WHERE uuid = ?').run(uuid);
+  ctx.sql.prepare('DELETE FROM links WHERE uuid = ?').run(uuid);
   return linkRecord(row);
 }
 
 /** Removes links whose head or tail was deleted (the trash sweep calls this). */
 export function deleteDanglingLinks(ctx: StoreContext): number {
-  return ctx.db
+  return ctx.sql
     .prepare(
       `DELETE FROM links WHERE
          head_uuid NOT IN (SELECT uuid FROM users UNION ALL SELECT uuid FROM groups UNION ALL SELECT uuid FROM collections)

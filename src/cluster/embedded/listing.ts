@@ -3,8 +3,8 @@
 
 import type { ListParams } from '../../arvados-api/types.js';
 import type { Principal } from './auth.js';
-import type { Db } from './db.js';
 import { reachCtes, TRASHED_CTE } from './permissions.js';
+import type { Sql } from './statements.js';
 import { compileFilters, compileOrder, pageOf, type Page, type TableSpec } from './query.js';
 
 export interface ListQuery {
@@ -50,7 +50,7 @@ function visibility(p: Principal, alias: string, includeTrash: boolean): { with:
 }
 
 /** Runs a listing; undefined when the filters exclude this table entirely (contents). */
-export function runList<Row>(db: Db, p: Principal, q: ListQuery, params: ListParams, page: Page = pageOf(params)): ListResult<Row> | undefined {
+export function runList<Row>(db: Sql, p: Principal, q: ListQuery, params: ListParams, page: Page = pageOf(params)): ListResult<Row> | undefined {
   const alias = q.spec.alias;
   const filters = compileFilters(q.spec, params.filters, { qualified: q.qualified });
   if (!filters) return undefined;

@@ -28,7 +28,7 @@ export function marshalRows(ctx: StoreContext, uuid: string): string {
   ctx.counters.manifestMarshals++;
   const files = [];
   const emptyDirs = [];
-  for (const row of new FileTable(ctx.db, uuid).all()) {
+  for (const row of new FileTable(ctx.sql, uuid).all()) {
     if (row.kind === 'file') files.push({ path: row.path, segments: decodeSegments(row.segments) });
     else emptyDirs.push(row.path);
   }
@@ -43,7 +43,7 @@ export function marshalRows(ctx: StoreContext, uuid: string): string {
 export function ensureManifest(ctx: StoreContext, row: CacheHolder, opts: { persist: 'now' | 'later'; needText: boolean }): CachedManifest {
   if (row.portable_data_hash !== null) {
     if (!opts.needText) return { pdh: row.portable_data_hash };
-    row.manifest_text ??= (ctx.db.prepare('SELECT manifest_text FROM collections WHERE uuid = ?').get(row.uuid) as { manifest_text: string | null } | undefined)?.manifest_text ?? null;
+    row.manifest_text ??= (ctx.sql.prepare('SELECT manifest_text FROM collections WHERE uuid = ?').get(row.uuid) as { manifest_text: string | null } | undefined)?.manifest_text ?? null;
     if (row.manifest_text !== null) return { pdh: row.portable_data_hash, text: row.manifest_text };
   }
   const pending = ctx.pendingManifests.get(row.uuid);
@@ -51,7 +51,7 @@ export function ensureManifest(ctx: StoreContext, row: CacheHolder, opts: { pers
   const built = { version: row.version, text: marshalRows(ctx, row.uuid), pdh: '' };
   built.pdh = portableDataHash(built.text);
   const store = () =>
-    ctx.db.prepare('UPDATE collections SET manifest_text = ?, portable_data_hash = ? WHERE uuid = ? AND version = ?').run(built.text, built.pdh, row.uuid, row.version);
+    ctx.sql.prepare('UPDATE collections SET manifest_text = ?, portable_data_hash = ? WHERE uuid = ? AND version = ?').run(built.text, built.pdh, row.uuid, row.version);
   if (opts.persist === 'now') {
     store();
   } else {
@@ -75,7 +75,7 @@ function remember(row: CacheHolder, m: { text: string; pdh: string }): CachedMan
 
 /** Fills (durably) the PDH of every stale collection, so a query by PDH sees all of them. */
 export async function refreshStalePdhs(ctx: StoreContext): Promise<void> {
-  const select = ctx.db.prepare('SELECT uuid, version, NULL AS manifest_text, portable_data_hash FROM collections WHERE portable_data_hash IS NULL');
+  const select = ctx.sql.prepare('SELECT uuid, version, NULL AS manifest_text, portable_data_hash FROM collections WHERE portable_data_hash IS NULL');
   if (select.get() === undefined) return;
   await ctx.commit.run(() => {
     for (const row of select.all() as CacheHolder[]) ensureManifest(ctx, row, { persist: 'now', needText: false });

@@ -10,7 +10,7 @@ import { Level, levelOn, ownershipChain } from './permissions.js';
 
 /** 404 below `read`, 403 below `need`; returns the level held. */
 export function requireLevel(ctx: StoreContext, p: Principal, uuid: string, need: Level): Level {
-  const level = levelOn(ctx.db, p, uuid);
+  const level = levelOn(ctx.sql, p, uuid);
   if (level < Level.read) throw notFound(uuid);
   if (level < need) throw forbidden(`Permission denied: ${uuid} is not writable by ${p.userUuid}`);
   return level;
@@ -25,12 +25,12 @@ export function checkOwner(ctx: StoreContext, p: Principal, owner: unknown, movi
   const type = typeOfUuid(owner);
   const exists =
     type === 'user'
-      ? ctx.db.prepare('SELECT 1 FROM users WHERE uuid = ?').get(owner) !== undefined
-      : type === 'group' && ctx.db.prepare(`SELECT 1 FROM groups WHERE uuid = ? AND group_class IN ('project', 'role')`).get(owner) !== undefined;
-  const level = exists ? levelOn(ctx.db, p, owner) : Level.none;
+      ? ctx.sql.prepare('SELECT 1 FROM users WHERE uuid = ?').get(owner) !== undefined
+      : type === 'group' && ctx.sql.prepare(`SELECT 1 FROM groups WHERE uuid = ? AND group_class IN ('project', 'role')`).get(owner) !== undefined;
+  const level = exists ? levelOn(ctx.sql, p, owner) : Level.none;
   if (level < Level.read) throw unprocessable(`owner_uuid ${owner} does not exist or is not a project you can see`);
   if (level < Level.write) throw forbidden(`Permission denied: cannot write to owner ${owner}`);
-  if (moving !== undefined && ownershipChain(ctx.db, owner).includes(moving)) {
+  if (moving !== undefined && ownershipChain(ctx.sql, owner).includes(moving)) {
     throw unprocessable(`Cannot move ${moving} into itself or one of its subprojects`);
   }
   return owner;

@@ -5,8 +5,8 @@
 // Admins have can_manage everywhere. Point checks walk the chain in JS; listings use the
 // recursive CTEs below so readability is decided inside the query.
 
-import type { Db } from './db.js';
 import type { Principal } from './auth.js';
+import type { Sql } from './statements.js';
 
 export const Level = { none: 0, read: 1, write: 2, manage: 3 } as const;
 export type Level = (typeof Level)[keyof typeof Level];
@@ -53,7 +53,7 @@ export const TRASHED_CTE = `trashed(uuid) AS (
     )`;
 
 /** Owner of any object type the backend stores, or undefined if it does not exist. */
-export function ownerOf(db: Db, uuid: string): string | undefined {
+export function ownerOf(db: Sql, uuid: string): string | undefined {
   const row = db
     .prepare(
       `SELECT owner_uuid FROM groups WHERE uuid = @uuid
@@ -66,7 +66,7 @@ export function ownerOf(db: Db, uuid: string): string | undefined {
 }
 
 /** The object followed by its owner, the owner's owner, … up to a user (or a dangling uuid). */
-export function ownershipChain(db: Db, uuid: string): string[] {
+export function ownershipChain(db: Sql, uuid: string): string[] {
   const chain = [uuid];
   for (let owner = ownerOf(db, uuid); owner !== undefined && !chain.includes(owner); owner = ownerOf(db, owner)) {
     chain.push(owner);
@@ -75,7 +75,7 @@ export function ownershipChain(db: Db, uuid: string): string[] {
 }
 
 /** The principal's level on an object (existence is the caller's business). */
-export function levelOn(db: Db, p: Principal, uuid: string): Level {
+export function levelOn(db: Sql, p: Principal, uuid: string): Level {
   if (p.isAdmin) return Level.manage;
   const chain = ownershipChain(db, uuid);
   if (chain.includes(p.userUuid)) return Level.manage;
@@ -91,7 +91,7 @@ export function levelOn(db: Db, p: Principal, uuid: string): Level {
 }
 
 /** True when a group above the object (or the object itself, if a group) is trashed. */
-export function inTrashedProject(db: Db, uuid: string): boolean {
+export function inTrashedProject(db: Sql, uuid: string): boolean {
   const chain = ownershipChain(db, uuid);
   const marks = chain.map(() => '?').join(',');
   const row = db.prepare(`SELECT 1 FROM groups WHERE is_trashed = 1 AND uuid IN (${marks}) LIMIT 1`).get(...chain);

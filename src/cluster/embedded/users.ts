@@ -81,12 +81,12 @@ export function tokenRecord(row: TokenRow): ApiClientAuthorization {
 }
 
 export function findUser(ctx: StoreContext, uuid: string): User | undefined {
-  const row = ctx.db.prepare('SELECT * FROM users WHERE uuid = ?').get(uuid) as UserRow | undefined;
+  const row = ctx.sql.prepare('SELECT * FROM users WHERE uuid = ?').get(uuid) as UserRow | undefined;
   return row && userRecord(row);
 }
 
 export function findToken(ctx: StoreContext, uuid: string): ApiClientAuthorization | undefined {
-  const row = ctx.db.prepare('SELECT * FROM api_client_authorizations WHERE uuid = ?').get(uuid) as TokenRow | undefined;
+  const row = ctx.sql.prepare('SELECT * FROM api_client_authorizations WHERE uuid = ?').get(uuid) as TokenRow | undefined;
   return row && tokenRecord(row);
 }
 
@@ -96,7 +96,7 @@ export function insertUser(ctx: StoreContext, attrs: NewUser): User {
   if (username !== null && !USERNAME_RE.test(username)) {
     throw unprocessable(`Username "${username}" must start with a letter and contain only letters and digits`);
   }
-  if (username !== null && ctx.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username)) {
+  if (username !== null && ctx.sql.prepare('SELECT 1 FROM users WHERE username = ?').get(username)) {
     throw unprocessable(`Username "${username}" is already taken`);
   }
   const now = isoTime(ctx.now());
@@ -112,7 +112,7 @@ export function insertUser(ctx: StoreContext, attrs: NewUser): User {
     created_at: now,
     modified_at: now,
   };
-  ctx.db
+  ctx.sql
     .prepare(
       `INSERT INTO users (uuid, owner_uuid, email, username, first_name, last_name, is_admin, is_active, created_at, modified_at)
        VALUES (@uuid, @owner_uuid, @email, @username, @first_name, @last_name, @is_admin, @is_active, @created_at, @modified_at)`,
@@ -141,7 +141,7 @@ export function insertToken(ctx: StoreContext, t: NewToken): { record: ApiClient
     scopes: JSON.stringify(scopes),
     created_at: isoTime(ctx.now()),
   };
-  ctx.db
+  ctx.sql
     .prepare(
       `INSERT INTO api_client_authorizations (uuid, secret, owner_uuid, expires_at, scopes, created_at)
        VALUES (@uuid, @secret, @owner_uuid, @expires_at, @scopes, @created_at)`,
