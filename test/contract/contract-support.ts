@@ -153,7 +153,7 @@ export interface ManifestVector {
 }
 
 export function loadManifestVectors(): ManifestVector[] {
-  const file = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'arvados', 'manifests.json');
+  const file = resolve(import.meta.dirname, '..', '..', 'test', 'fixtures', 'arvados', 'manifests.json');
   return (JSON.parse(readFileSync(file, 'utf8')) as { vectors: ManifestVector[] }).vectors;
 }
 

@@ -136,7 +136,7 @@ export async function fooAndBarFs(opts: NewFsOptions = {}): Promise<TestFs> {
 export const stripSignatures = (manifest: string): string => manifest.replace(/\+A[^+ ]+/g, '');
 
 export function fixture<T>(name: string): T {
-  const path = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'arvados', name);
+  const path = resolve(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'arvados', name);
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 

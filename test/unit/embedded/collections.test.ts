@@ -15,7 +15,7 @@ interface ManifestVector {
   dirs?: string[];
 }
 const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'arvados', name), 'utf8'));
+  JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'arvados', name), 'utf8'));
 const VECTORS = (fixture('manifests.json') as { vectors: ManifestVector[] }).vectors.filter((v) => v.files !== undefined);
 
 const RECORD_KEYS = [

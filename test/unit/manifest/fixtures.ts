@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { ManifestTree } from '../../../src/manifest/index.js';
 
 export function fixture<T>(name: string): T {
-  const path = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'arvados', name);
+  const path = resolve(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'arvados', name);
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 

@@ -7,7 +7,7 @@ import type { AuthRequest, ResolveSecret } from '../../../../src/s3/auth/types.j
 import { S3Error } from '../../../../src/s3/errors.js';
 
 export function fixture<T>(name: string): T {
-  const path = resolve(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'fixtures', 'arvados', name);
+  const path = resolve(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures', 'arvados', name);
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
