@@ -28,7 +28,7 @@ const show = (s: ReadonlySet<Digest>): string => [...s].map((d) => d ?? 'absent'
 export async function verifyObjects(t: S3Target, model: ObjectModel, buckets: readonly string[]): Promise<string[]> {
   const problems: string[] = [];
   const observed = new Map<string, Digest>();
-  for (const id of model.ids()) {
+  await forEachLimit(model.ids(), 8, async (id) => {
     const slash = id.indexOf('/');
     const res = await getObject(t, id.slice(0, slash), id.slice(slash + 1));
     let seen: Digest;
@@ -36,13 +36,13 @@ export async function verifyObjects(t: S3Target, model: ObjectModel, buckets: re
     else if (res.status === 404 && /NoSuchKey/.test(res.text)) seen = null;
     else {
       problems.push(`GET ${id} -> ${res.status} ${res.text.slice(0, 200)}`);
-      continue;
+      return;
     }
     const allowed = model.possible(id);
     if (!allowed.has(seen)) problems.push(`${id}: saw ${seen ?? 'absent'}, allowed ${show(allowed)}`);
     observed.set(id, seen);
     model.settle(id, seen);
-  }
+  });
   for (const bucket of buckets) {
     const listed = await listAll(t, bucket);
     for (const [key, size] of listed) {
@@ -80,4 +80,13 @@ export async function missingLiveBlocks(apiEndpoint: string, adminToken: string,
     offset += page.items.length;
   }
   return [...new Set(missing)];
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -45,6 +45,8 @@ export interface CrashRunReport {
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const SWEEPER = join(ROOT, 'test', 'helpers', 'faults', 'sweeper-child.ts');
 const MONTH_MS = 30 * 24 * 3600 * 1000;
+/** Operations that take a few milliseconds: the kill must follow their start closely. */
+const SHORT_OPS = new Set(['CompleteMultipartUpload', 'DeleteObjects', 'CopyObject']);
 
 export async function runCrashRounds(opts: CrashRunOptions): Promise<CrashRunReport> {
   const rng = createRng(opts.seed);
@@ -56,6 +58,7 @@ export async function runCrashRounds(opts: CrashRunOptions): Promise<CrashRunRep
   let acknowledged = 0;
 
   for (let round = 0; round <= opts.rounds; round++) {
+    const started = Date.now();
     const g = await startGateway({ dataDir: opts.dataDir });
     const t: S3Target = { endpoint: g.s3Endpoint, credentials: { accessKeyId: g.accessKey, secretAccessKey: g.secretKey } };
     const problems = (list: string[], where: string): void => void report.problems.push(...list.map((p) => `round ${round} ${where}: ${p}`));
@@ -66,10 +69,15 @@ export async function runCrashRounds(opts: CrashRunOptions): Promise<CrashRunRep
           if (res.status !== 200) throw new Error(`CreateBucket ${b} -> ${res.status} ${res.text}`);
         }
       } else {
+        const t0 = Date.now();
         problems(await verifyObjects(t, model, buckets), 'after restart');
+        const t1 = Date.now();
         problems(await verifyUploads(t, model, uploads), 'uploads after restart');
+        const t2 = Date.now();
         problems(await missingLiveBlocks(g.apiEndpoint, g.token, opts.dataDir), 'blocks after restart');
+        log(`round ${round}: start ${t0 - started} ms, objects ${t1 - t0} ms, uploads ${t2 - t1} ms, blocks ${Date.now() - t2} ms`);
       }
+      const verified = Date.now();
       if (round === opts.rounds) break; // the last start only verifies
       const kind = CRASH_KINDS[round % CRASH_KINDS.length]!;
       const s: RoundState = { t, rng, model, buckets, uploads, problems: [], inFlight: new Map(), claimed: new Set(), stopped: false, counter: round * 100_000, acknowledged: 0 };
@@ -77,11 +85,17 @@ export async function runCrashRounds(opts: CrashRunOptions): Promise<CrashRunRep
       const workers = Array.from({ length: opts.clients ?? 6 }, () => WORKLOADS[kind === 'Sweep' ? 'PutObject' : kind](s));
       const delay = rng.int(10, opts.maxKillDelayMs ?? 1500);
       await sleep(delay);
-      // Aim inside the operation under test: wait until one is in flight, then a little more.
+      // Aim inside the operation under test: once one is in flight, wait a random moment more
+      // and fire if it still is (short operations get short moments).
       const target = kind === 'Sweep' ? 'PutObject' : kind;
-      for (let waited = 0; !(s.inFlight.get(target)! > 0) && waited < 10_000; waited += 2) await sleep(2);
-      const jitter = rng.int(0, 25);
-      await sleep(jitter);
+      const busy = (): boolean => (s.inFlight.get(target) ?? 0) > 0;
+      let jitter = 0;
+      for (let attempt = 0; attempt < 50; attempt++) {
+        for (let waited = 0; !busy() && waited < 10_000; waited += 1) await sleep(1);
+        jitter = rng.int(0, SHORT_OPS.has(target) ? 2 : 25);
+        await sleep(jitter);
+        if (busy()) break;
+      }
       const inFlight = Object.fromEntries([...s.inFlight].filter(([, n]) => n > 0));
       g.proc.kill('SIGKILL');
       s.stopped = true;
@@ -90,7 +104,7 @@ export async function runCrashRounds(opts: CrashRunOptions): Promise<CrashRunRep
       report.kills.push({ round, kind, at: `${delay} ms + ${jitter} ms into a ${target}`, inFlight, hitTarget: (inFlight[target] ?? 0) > 0 });
       problems(s.problems, kind);
       acknowledged += s.acknowledged;
-      log(`round ${round}: ${kind} killed ${delay} ms + ${jitter} ms into a ${target}; in flight ${JSON.stringify(inFlight)}; ${s.acknowledged} acknowledged`);
+      log(`round ${round}: ${kind} killed ${delay} ms + ${jitter} ms into a ${target}; in flight ${JSON.stringify(inFlight)}; ${s.acknowledged} acknowledged (restart and checks took ${verified - started} ms)`);
       problems(dbProblems(opts.dataDir), 'database after SIGKILL');
       if (kind === 'Sweep') {
         const kill = await killSweeper(opts.dataDir, rng);

@@ -37,7 +37,7 @@ export interface RoundState {
   acknowledged: number;
 }
 
-const SIZES = [0, 1, 777, 64 * 1024, 256 * 1024, 1024 * 1024, 3 * 1024 * 1024];
+const SIZES = [0, 1, 777, 64 * 1024, 256 * 1024, 1024 * 1024, 2 * 1024 * 1024 + 5];
 const KEYS_PER_BUCKET = 24;
 
 async function track(s: RoundState, name: string, send: () => Promise<RawS3Response>): Promise<RawS3Response | undefined> {
@@ -103,7 +103,7 @@ async function uploadPartLoop(s: RoundState): Promise<void> {
     if (!uploadId) continue;
     const upload: OpenUpload = { bucket, key, uploadId, acked: new Map(), undecided: new Set() };
     s.uploads.push(upload);
-    for (let part = 1; part <= 3 && !s.stopped; part++) {
+    for (let part = 1; part <= 2 && !s.stopped; part++) {
       const tag = `part-${s.rng.seed}-${s.counter++}`;
       const size = PART_SIZE + s.rng.int(0, 4096);
       upload.undecided.add(part);
@@ -128,7 +128,7 @@ async function completeLoop(s: RoundState): Promise<void> {
     try {
       const { uploadId } = await op.createUpload(s.t, bucket, key).catch(() => ({ uploadId: undefined }));
       if (!uploadId) continue;
-      const bodies = s.rng.chance(0.3)
+      const bodies = s.rng.chance(0.15)
         ? [payload(`mp-${s.rng.seed}-${s.counter++}`, PART_SIZE), payload(`mp-${s.rng.seed}-${s.counter++}`, s.rng.int(1, 200_000))]
         : [payload(`mp-${s.rng.seed}-${s.counter++}`, s.rng.int(0, 300_000))];
       const parts: Array<{ part: number; etag: string }> = [];
