@@ -139,6 +139,7 @@ export class Flusher {
   private async write(live: Ref[], ticket: object, data: Buffer, admitted: () => void): Promise<void> {
     await this.opts.throttle.acquire();
     admitted();
+    let retired = false;
     try {
       // Every segment changed while we waited: the block would be referenced by nobody.
       if (live.every((r) => r.seg.flushing !== ticket)) return;
@@ -149,19 +150,23 @@ export class Flusher {
         if (r.file.swapStored(r.seg, ticket, stored)) {
           r.file.flushError = undefined;
           r.seg.retire(this.opts.buffers);
+          retired = true;
         }
         offset += r.length;
       }
     } finally {
       this.opts.throttle.release();
       for (const r of live) if (r.seg.flushing === ticket) r.seg.flushing = undefined;
-      if (live.length > 1) this.opts.buffers.give(Buffer.from(data.buffer));
+      // A concatenated block's buffer was ours; so is a segment's old buffer once the segment
+      // changed meanwhile and moved to a copy (copy-on-write).
+      const single = live.length === 1 ? live[0]!.seg : undefined;
+      if (!single || (!retired && !single.holds(data))) this.opts.buffers.give(Buffer.from(data.buffer));
     }
   }
 
   private concat(refs: readonly Ref[]): Buffer {
     const total = refs.reduce((n, r) => n + r.length, 0);
-    const out = this.opts.buffers.take(this.opts.buffers.blockSize);
+    const out = this.opts.buffers.take(this.opts.buffers.capacityFor(total));
     let at = 0;
     for (const r of refs) at += r.seg.bytes().copy(out, at);
     return out.subarray(0, total);

@@ -83,8 +83,14 @@ export class MemSegment {
     return seg;
   }
 
+  /** True while `view` is a view of this segment's current buffer. */
+  holds(view: Uint8Array): boolean {
+    return view.buffer === this.buf.buffer;
+  }
+
   // Copy-on-write while flushing, and capacity growth in ×4 steps from 1 KiB, capped at the
-  // block size so a full segment never holds more memory than one block.
+  // block size so a full segment never holds more memory than one block. A buffer outgrown
+  // goes back to the pool; one shared with a block write is the writer's to give back.
   private makeWritable(end: number, buffers: BlockBuffers): void {
     const shared = this.flushing !== undefined;
     if (!shared && end <= this.buf.length) return;
@@ -92,6 +98,7 @@ export class MemSegment {
     while (capacity < end) capacity *= GROWTH;
     const next = buffers.take(Math.min(capacity, buffers.blockSize));
     this.buf.copy(next, 0, 0, this.len);
+    if (!shared && this.readers === 0) buffers.give(this.buf);
     this.buf = next;
     this.flushing = undefined;
   }

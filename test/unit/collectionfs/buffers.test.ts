@@ -63,3 +63,61 @@ test('truncating away an in-memory block recycles its buffer; a flushing one is 
   await fs.idle();
   assert.equal(fs.stat('f').size, 0);
 });
+
+test('pooled sizes: full blocks and power-of-two growth steps from 1 MiB; idle bytes are bounded, oldest dropped first', () => {
+  const MiB = 1024 * 1024;
+  const pool = new BlockBuffers({ blockSize: 64 * MiB, keep: 1 });
+  assert.deepEqual([64 * MiB, 16 * MiB, MiB, 2 * MiB].map((n) => pool.pooled(n)), [true, true, true, true]);
+  assert.deepEqual([512 * 1024, 3 * MiB, 128 * MiB].map((n) => pool.pooled(n)), [false, false, false]);
+  assert.deepEqual([100, 1.5 * MiB, 16 * MiB, 40 * MiB].map((n) => pool.capacityFor(n)), [100, 2 * MiB, 16 * MiB, 64 * MiB]);
+  const [a, b, c] = [pool.take(16 * MiB), pool.take(16 * MiB), pool.take(32 * MiB)];
+  pool.give(a);
+  pool.give(a); // twice: kept once
+  pool.give(b.subarray(1)); // not a whole buffer: dropped
+  assert.equal(pool.idleCount(), 1);
+  pool.give(c); // 48 MiB idle fits in one block's worth
+  assert.equal(pool.idleCount(), 2);
+  pool.give(b); // 64 MiB: still fits
+  assert.equal(pool.idleCount(), 3);
+  assert.equal(pool.take(16 * MiB), b, 'the latest given of its size');
+  pool.give(b);
+  const d = pool.take(64 * MiB);
+  pool.give(d); // 128 MiB idle: the oldest go until it fits (a, c, then b)
+  assert.equal(pool.idleCount(), 1);
+  assert.equal(pool.take(64 * MiB), d);
+  const e = pool.take(16 * MiB);
+  assert.ok(e !== a && e !== b, 'dropped, a new one is allocated');
+});
+
+test('a streaming write takes its growth steps from the pool and gives each back', async () => {
+  const MiB = 1024 * 1024;
+  const blockBuffers = new BlockBuffers({ blockSize: 4 * MiB });
+  const { fs } = newFs({ blockBuffers });
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  const w = fs.openWriter('f');
+  for (let i = 0; i < 48; i++) await w.write(chunk); // 3 MiB: 64K, 256K, then 1M and 4M (pooled)
+  assert.equal(blockBuffers.idleCount(), 1, 'the 1 MiB step went back when the segment moved to 4 MiB');
+  await fs.sync();
+  assert.equal(blockBuffers.idleCount(), 2, 'the 4 MiB buffer went back once its block was stored');
+  const again = fs.openWriter('g');
+  for (let i = 0; i < 48; i++) await again.write(chunk);
+  assert.equal(blockBuffers.idleCount(), 1, 'both reused');
+  await fs.sync();
+  assert.equal(blockBuffers.idleCount(), 2);
+  assert.deepEqual(await fs.read('f', 3 * MiB - 2, 10), Buffer.from('xx'));
+});
+
+test('a segment changed while its block is written moves to a copy; the old buffer returns to the pool after the write', async () => {
+  const hold = gate();
+  const blockBuffers = new BlockBuffers({ blockSize: 8 });
+  const { fs } = newFs({ blocks: new MemoryBlockStore({ onPut: () => hold.promise }), blockBuffers });
+  await fs.write('f', 0, Buffer.from('abc'));
+  await fs.flush({ shortBlocks: true }); // its write is in flight, held
+  await fs.write('f', 3, Buffer.from('d')); // copy-on-write
+  assert.equal(blockBuffers.idleCount(), 0);
+  hold.open();
+  await fs.idle();
+  assert.equal(blockBuffers.idleCount(), 1);
+  assert.deepEqual(fs.inspectSegments('f').map((s) => s.kind), ['mem']);
+  assert.equal((await fs.read('f', 0, 8)).toString(), 'abcd');
+});
