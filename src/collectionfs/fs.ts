@@ -11,7 +11,7 @@ import { BlockBuffers } from './block-buffers.js';
 import type { DirNode } from './dir-node.js';
 import { FileNode } from './file-node.js';
 import { Flusher } from './flush.js';
-import { readPieces, streamPieces, type FetchBlock } from './reader.js';
+import { memViews, readPieces, streamPieces, type FetchBlock } from './reader.js';
 import { storedSegment, withLocator, type FileSegment } from './segments.js';
 import { SignatureKeeper } from './signatures.js';
 import { spliceSnapshot, takeSnapshot, type Snapshot } from './snapshot.js';
@@ -146,6 +146,15 @@ export class CollectionFS {
     checkRange(offset, length);
     const pieces = this.tree.lookupFile(path, 'read').readPlan(offset, offset + length);
     return readPieces(pieces, this.fetchBlock);
+  }
+
+  /**
+   * Views of bytes [start, end) of a file when they are all still in memory (else undefined),
+   * without copying: valid only until the file next changes, so use them at once.
+   */
+  peek(path: string, start: number, end: number): Buffer[] | undefined {
+    checkRange(start, end - start);
+    return memViews(this.tree.lookupFile(path, 'read').readPlan(start, end));
   }
 
   /** Streams bytes start..end (inclusive); lookup errors are thrown before anything is sent. */

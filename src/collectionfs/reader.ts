@@ -23,6 +23,16 @@ function sliceBlock(block: Buffer, piece: Extract<ReadPiece, { kind: 'block' }>)
   return block.subarray(piece.offset, piece.offset + piece.length);
 }
 
+/** Views of the pieces when all of them are in memory (valid until the file next changes). */
+export function memViews(pieces: readonly ReadPiece[]): Buffer[] | undefined {
+  const views: Buffer[] = [];
+  for (const p of pieces) {
+    if (p.kind !== 'mem') return undefined;
+    views.push(memBytes(p));
+  }
+  return views;
+}
+
 /**
  * Reads all pieces into one buffer. In-memory bytes are copied before the first await, so the
  * result is the file as it was when the pieces were planned.

@@ -6,6 +6,7 @@
 import { CollectionFS, type BlockBuffers } from '../collectionfs/index.js';
 import type { Throttle } from '../common/throttle.js';
 import type { BlockStore } from '../keep/block-store.js';
+import { locatorHash, locatorSize } from '../keep/locator.js';
 import type { Segment } from '../manifest/types.js';
 
 export interface Md5Stream {
@@ -39,6 +40,7 @@ export interface WrittenBody {
 }
 
 const FILE = 'body';
+const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 
 export async function writeBody(
   deps: BodyWriterDeps,
@@ -54,23 +56,36 @@ export async function writeBody(
     ...(opts.replicas ? { replicas: opts.replicas } : {}),
     ...(opts.storageClasses?.length ? { storageClasses: opts.storageClasses } : {}),
   });
-  const md5 = deps.md5Stream();
+  const blockSize = deps.blockBuffers.blockSize;
+  // A body that ends up as one block has that block's MD5, which the block store computes
+  // anyway: the body is hashed on its own only once it is known to span several blocks.
+  let md5: Md5Stream | undefined;
+  const startMd5 = async (): Promise<Md5Stream> => {
+    const stream = deps.md5Stream();
+    // The bytes so far are one block still in memory (hashed in place); else read them back.
+    for (const view of fs.peek(FILE, 0, size) ?? [await fs.read(FILE, 0, size)]) stream.update(view);
+    return stream;
+  };
   const writer = fs.openWriter(FILE);
   let size = 0;
   deps.openWrites.add(fs);
   try {
     for await (const chunk of body) {
-      md5.update(chunk);
+      if (md5 === undefined && size + chunk.length >= blockSize) md5 = await startMd5();
+      md5?.update(chunk);
       size += chunk.length;
       await writer.write(chunk);
       // Many concurrent uploads each filling a 64 MiB block would hold too much: past the
       // budget, this one writes what it has as a short block (and waits for the throttle).
-      if (memoryInUse(deps.openWrites) > deps.uploadMemoryBytes) await fs.flush({ shortBlocks: true });
+      if (memoryInUse(deps.openWrites) > deps.uploadMemoryBytes) {
+        md5 ??= await startMd5();
+        await fs.flush({ shortBlocks: true });
+      }
     }
     await writer.close();
     await fs.sync();
   } catch (err) {
-    md5.cancel?.();
+    md5?.cancel?.();
     // Let block writes already started finish before the buffers are dropped; their blocks
     // are referenced by nothing and the garbage collector removes them.
     await fs.idle().catch(() => undefined);
@@ -78,5 +93,16 @@ export async function writeBody(
   } finally {
     deps.openWrites.delete(fs);
   }
-  return { segments: fs.fileSegments(FILE), size, md5: await md5.digest() };
+  const segments = fs.fileSegments(FILE);
+  return { segments, size, md5: md5 ? await md5.digest() : await wholeBlockMd5(fs, segments, size, deps.md5Stream) };
+}
+
+/** The MD5 of a body that was never hashed on its own: that of its only block. */
+async function wholeBlockMd5(fs: CollectionFS, segments: readonly Segment[], size: number, md5Stream: () => Md5Stream): Promise<string> {
+  const only = segments[0];
+  if (segments.length === 0) return EMPTY_MD5;
+  if (segments.length === 1 && only!.offset === 0 && locatorSize(only!.locator) === size) return locatorHash(only!.locator);
+  const stream = md5Stream(); // not expected (a body of several blocks is hashed as it arrives)
+  stream.update(await fs.read(FILE, 0, size));
+  return stream.digest();
 }
