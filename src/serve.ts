@@ -26,9 +26,13 @@ export const OPS_PATHS = ['/_health/ping', '/_health/ready', '/metrics'] as cons
 type Phase = 'starting' | 'ready' | 'stopping';
 
 export async function serve(config: Config): Promise<void> {
-  // Handled from the start: a signal during start-up ends the process after it, not in the middle.
-  const signal = shutdownSignal();
   const logger = pino({ level: config['log.level'], base: { service: 'keepgate' } });
+  // Handled from the start: a signal during start-up ends the process after it, not in the middle.
+  // A second signal is the operator insisting: exit at once (SQLite stays consistent anyway).
+  const signal = shutdownSignal((second) => {
+    logger.warn({ signal: second }, 'second signal: exiting without waiting');
+    process.exit(1);
+  });
   const gw = await buildGateway(config, logger);
   try {
     await announce(config, gw, logger);
@@ -163,8 +167,8 @@ function unreadiness(s: { phase: Phase; listening: boolean; db: () => unknown })
 
 /** Arvados' health response shape: {"health":"OK"} or 503 {"health":"ERROR","error":…}. */
 function sendHealth(res: ServerResponse, error: string | undefined): void {
-  const body = error === undefined ? { health: 'OK' } : { health: 'ERROR', error };
-  res.writeHead(error === undefined ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body) + '\n');
+  const body = JSON.stringify(error === undefined ? { health: 'OK' } : { health: 'ERROR', error }) + '\n';
+  res.writeHead(error === undefined ? 200 : 503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
 async function listen(server: Server, host: string, port: number): Promise<string> {
@@ -177,10 +181,16 @@ async function listen(server: Server, host: string, port: number): Promise<strin
   return `http://${shown}:${addr.port}`;
 }
 
-function shutdownSignal(): Promise<NodeJS.Signals> {
+/** Resolves with the first SIGTERM or SIGINT; hands any later one to `onSecond`. */
+function shutdownSignal(onSecond: (signal: NodeJS.Signals) => void): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    let first: NodeJS.Signals | undefined;
+    const handle = (signal: NodeJS.Signals): void => {
+      if (first === undefined) resolve((first = signal));
+      else onSecond(signal);
+    };
+    process.on('SIGTERM', handle);
+    process.on('SIGINT', handle);
   });
 }
 
