@@ -1,5 +1,5 @@
 // Streams a byte range of a file from its Keep segments, one block at a time, fetching the
-// next block while the current one is being sent. Whole blocks are read because the block
+// next blocks while the current one is being sent. Whole blocks are read because the block
 // store verifies each against its MD5: a corrupted block fails the stream instead of being
 // delivered as a success.
 
@@ -28,6 +28,20 @@ function piecesFor(segments: readonly Segment[], start: number, end: number): Pi
   return pieces;
 }
 
+/** Consecutive pieces of one block, which one read serves. */
+function groupRuns(pieces: readonly Piece[]): Piece[][] {
+  const runs: Piece[][] = [];
+  for (const p of pieces) {
+    const last = runs.at(-1);
+    if (last?.[0]!.locator === p.locator) last.push(p);
+    else runs.push([p]);
+  }
+  return runs;
+}
+
+/** Blocks read and verified ahead of the one being sent: each hash runs on its own worker. */
+const READ_AHEAD = 2;
+
 /** Yields the bytes [start, end) of the file made of `segments`. */
 export async function* readSegments(
   blocks: BlockStore,
@@ -35,15 +49,16 @@ export async function* readSegments(
   range: { start: number; end: number },
   token: string,
 ): AsyncGenerator<Buffer> {
-  const pieces = piecesFor(segments, range.start, range.end);
-  let pending: Promise<Buffer> | undefined = pieces[0] ? blocks.get(pieces[0].locator, { token }) : undefined;
-  for (let i = 0; i < pieces.length; i++) {
-    const piece = pieces[i]!;
-    const block = await pending!;
-    const next = pieces[i + 1];
-    // Consecutive pieces of the same block reuse it; otherwise start the next read now.
-    pending = next ? (next.locator === piece.locator ? Promise.resolve(block) : blocks.get(next.locator, { token })) : undefined;
-    pending?.catch(() => undefined); // surfaced when awaited; avoid an unhandled rejection if we stop early
-    yield block.subarray(piece.from, piece.to);
+  const runs = groupRuns(piecesFor(segments, range.start, range.end));
+  const reads: Array<Promise<Buffer>> = [];
+  let started = 0;
+  for (let i = 0; i < runs.length; i++) {
+    while (started < runs.length && started <= i + READ_AHEAD) {
+      const read = blocks.get(runs[started++]![0]!.locator, { token });
+      read.catch(() => undefined); // surfaced when awaited; avoid an unhandled rejection if we stop early
+      reads.push(read);
+    }
+    const block = await reads.shift()!;
+    for (const piece of runs[i]!) yield block.subarray(piece.from, piece.to);
   }
 }
