@@ -20,7 +20,19 @@ export interface StreamingUpload {
   md5(): string;
 }
 
-export function streamUpload(t: S3Target, r: { bucket: string; key: string; query?: string; bytes: number; chunk?: number; tag?: string }): StreamingUpload {
+export interface StreamingUploadRequest {
+  readonly bucket: string;
+  readonly key: string;
+  readonly query?: string;
+  /** Declared Content-Length. */
+  readonly bytes: number;
+  readonly chunk?: number;
+  readonly tag?: string;
+  /** Stop writing (stall) once this many bytes were written. */
+  readonly stallAfter?: number;
+}
+
+export function streamUpload(t: S3Target, r: StreamingUploadRequest): StreamingUpload {
   const chunk = payload(r.tag ?? `${r.bucket}/${r.key}`, r.chunk ?? 1024 * 1024);
   const path = objectPath(r.bucket, r.key, r.query);
   const headers = signHeaders(t, { method: 'PUT', path, signing: 'unsigned', headers: { 'content-length': String(r.bytes) } });
@@ -41,8 +53,9 @@ export function streamUpload(t: S3Target, r: { bucket: string; key: string; quer
     req.on('error', resolve);
   });
   const pump = (): void => {
-    while (!stalled && sent < r.bytes && !req.destroyed) {
-      const piece = chunk.subarray(0, Math.min(chunk.length, r.bytes - sent));
+    const limit = Math.min(r.bytes, r.stallAfter ?? Infinity);
+    while (!stalled && sent < limit && !req.destroyed) {
+      const piece = chunk.subarray(0, Math.min(chunk.length, limit - sent));
       hash.update(piece);
       sent += piece.length;
       if (!req.write(piece)) {
