@@ -1,43 +1,140 @@
 // `keepgate admin …`: users and tokens of the embedded backend, without touching SQLite by hand.
+//
+// Safe beside a server running on the same data directory: it opens the SQLite database only
+// (WAL, so its one short write transaction waits for the server's, never the other way round),
+// not the block directory (whose open() removes temp files: the server's block writes in
+// progress), nor maintenance or hash workers. What the server reads next sees the new rows:
+// a new token works through S3 at once.
 
-import { parseFlags } from './config/load.js';
-import { openEmbeddedCluster } from './cluster/embedded/embedded.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ArvadosApiError } from './arvados-api/api.js';
+import type { ApiClientAuthorization, User } from './arvados-api/types.js';
+import { loadClusterMeta } from './cluster/embedded/bootstrap.js';
+import type { StoreContext } from './cluster/embedded/context.js';
+import { openDatabase, type Db } from './cluster/embedded/db.js';
+import { DATABASE_FILE } from './cluster/embedded/embedded.js';
+import { GroupCommit } from './cluster/embedded/group-commit.js';
+import { StatementCache } from './cluster/embedded/statements.js';
+import { findUser, insertToken, insertUser } from './cluster/embedded/users.js';
+import { loadConfig, parseFlags } from './config/load.js';
+import type { Config } from './config/schema.js';
 
-const READ_ONLY_SCOPES = ['GET /', 'HEAD /'];
+export const ADMIN_USAGE = `  keepgate admin create-user --email E --username U [--admin] [--read-only] [--data DIR | --config FILE]
+  keepgate admin create-token --user <user uuid> [--read-only] [--data DIR | --config FILE]
+`;
 
+/** Scopes of a read-only token: the S3 gateway then refuses every write (AccessDenied). */
+export const READ_ONLY_SCOPES = ['GET /', 'HEAD /'] as const;
+
+/** The flags admin commands take; every other flag is configuration (data_dir, …). */
+const OWN_FLAGS = ['email', 'username', 'admin', 'read-only', 'user'] as const;
+type OwnFlag = (typeof OWN_FLAGS)[number];
+
+class UsageError extends Error {}
+
+/** Runs one admin command; returns the exit code (messages on stderr, results as JSON on stdout). */
 export async function runAdmin(argv: readonly string[]): Promise<number> {
-  const { flags, rest } = parseFlags(argv);
-  const dataDir = flags.get('data') ?? process.env.KEEPGATE_DATA_DIR ?? './data';
-  const scopes = flags.get('read-only') === 'true' ? READ_ONLY_SCOPES : ['all'];
-  const cluster = await openEmbeddedCluster({ dataDir, maintenanceIntervalMs: 0 });
   try {
-    switch (rest[0]) {
-      case 'create-user': {
-        const email = flags.get('email');
-        const username = flags.get('username');
-        if (!email || !username) throw new Error('create-user needs --email and --username');
-        const { user, token } = await cluster.createUserWithToken({ email, username, admin: flags.get('admin') === 'true', scopes });
-        process.stdout.write(JSON.stringify({ user_uuid: user.uuid, token, ...accessKeys(token) }, null, 2) + '\n');
-        return 0;
-      }
-      case 'create-token': {
-        const owner = flags.get('user');
-        if (!owner) throw new Error('create-token needs --user <user uuid>');
-        const rec = await cluster.api.createToken(cluster.bootstrap.adminToken, { owner_uuid: owner, scopes });
-        const token = `v2/${rec.uuid}/${rec.api_token}`;
-        process.stdout.write(JSON.stringify({ user_uuid: owner, token, ...accessKeys(token) }, null, 2) + '\n');
-        return 0;
-      }
-      default:
-        process.stderr.write('usage: keepgate admin create-user|create-token …\n');
-        return 2;
+    const { command, own, config } = parseAdminArgs(argv);
+    const handler = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command as keyof typeof COMMANDS] : undefined;
+    if (!handler) throw new UsageError(command === undefined ? 'which command?' : `unknown command ${JSON.stringify(command)}`);
+    const result = withMetadata(config, (store) => handler(store, own));
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`keepgate admin: ${err.message}\nusage:\n${ADMIN_USAGE}`);
+      return 2;
     }
-  } finally {
-    await cluster.close();
+    if (err instanceof ArvadosApiError) {
+      process.stderr.write(`keepgate admin: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
   }
 }
 
-function accessKeys(token: string): { access_key: string; secret_key: string } {
-  const [, uuid, secret] = token.split('/');
-  return { access_key: uuid ?? '', secret_key: secret ?? '' };
+function parseAdminArgs(argv: readonly string[]): { command: string | undefined; own: Map<OwnFlag, string>; config: Config } {
+  const { flags, rest } = parseFlags(argv);
+  if (rest.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(rest[1])}`);
+  const own = new Map<OwnFlag, string>();
+  const configArgs: string[] = [];
+  for (const [name, value] of flags) {
+    if ((OWN_FLAGS as readonly string[]).includes(name)) own.set(name as OwnFlag, value);
+    else configArgs.push(`--${name}=${value}`);
+  }
+  const config = loadConfig({ argv: configArgs });
+  if (config['cluster.type'] !== 'embedded') throw new UsageError('keepgate admin manages the embedded backend; use the Arvados cluster\'s own tools for cluster.type arvados');
+  return { command: rest[0], own, config };
+}
+
+/** The embedded backend's records, without its block store: what admin commands work on. */
+interface MetadataStore {
+  readonly ctx: StoreContext;
+  readonly db: Db;
+}
+
+function withMetadata<T>(config: Config, run: (store: MetadataStore) => T): T {
+  const file = join(config.data_dir, DATABASE_FILE);
+  // Never create a data directory here: a mistyped --data would silently make a new cluster.
+  if (!existsSync(file)) throw new UsageError(`no keepgate database in ${config.data_dir} (start \`keepgate serve\` there once, or pass --data DIR)`);
+  const db = openDatabase(file);
+  try {
+    const meta = loadClusterMeta(db, {});
+    const ctx: StoreContext = {
+      db,
+      sql: new StatementCache(db),
+      commit: new GroupCommit(db), // never used: admin writes run in their own transaction below
+      now: Date.now,
+      clusterId: meta.clusterId,
+      blobSigningKey: meta.blobSigningKey,
+      blobSigningTtl: config['embedded.blob_signing_ttl_seconds'],
+      requireSignatures: true,
+      counters: { manifestMarshals: 0, fullRewrites: 0 },
+      pendingManifests: new Map(),
+    };
+    return run({ ctx, db });
+  } finally {
+    db.close();
+  }
+}
+
+interface Created {
+  readonly user_uuid: string;
+  readonly token: string;
+  readonly access_key: string;
+  readonly secret_key: string;
+  readonly scopes: readonly string[];
+}
+
+function createUser(store: MetadataStore, own: ReadonlyMap<OwnFlag, string>): Created {
+  const email = own.get('email');
+  const username = own.get('username');
+  if (!email || !username) throw new UsageError('create-user needs --email and --username');
+  const scopes = scopesOf(own);
+  return store.db.transaction(() => {
+    const user: User = insertUser(store.ctx, { email, username, is_admin: isSet(own, 'admin') });
+    return created(user.uuid, insertToken(store.ctx, { ownerUuid: user.uuid, scopes }));
+  }).immediate();
+}
+
+function createToken(store: MetadataStore, own: ReadonlyMap<OwnFlag, string>): Created {
+  const owner = own.get('user');
+  if (!owner || owner === 'true') throw new UsageError('create-token needs --user <user uuid>');
+  const scopes = scopesOf(own);
+  return store.db.transaction(() => {
+    if (!findUser(store.ctx, owner)) throw new ArvadosApiError(404, `no user ${owner}`);
+    return created(owner, insertToken(store.ctx, { ownerUuid: owner, scopes }));
+  }).immediate();
+}
+
+const COMMANDS = { 'create-user': createUser, 'create-token': createToken } as const;
+
+const isSet = (own: ReadonlyMap<OwnFlag, string>, flag: OwnFlag): boolean => own.get(flag) === 'true';
+
+const scopesOf = (own: ReadonlyMap<OwnFlag, string>): readonly string[] => (isSet(own, 'read-only') ? READ_ONLY_SCOPES : ['all']);
+
+function created(userUuid: string, t: { record: ApiClientAuthorization; token: string }): Created {
+  return { user_uuid: userUuid, token: t.token, access_key: t.record.uuid, secret_key: t.record.api_token, scopes: t.record.scopes };
 }

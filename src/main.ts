@@ -2,16 +2,14 @@
 // keepgate's command line: `serve` (the gateway), `config dump`, and `admin` subcommands.
 // The composition root: everything is built here and passed down.
 
-import { runAdmin } from './admin.js';
+import { ADMIN_USAGE, runAdmin } from './admin.js';
 import { ConfigError, dumpConfig, loadConfig } from './config/load.js';
 import { serve } from './serve.js';
 
 const USAGE = `usage:
   keepgate serve [--config file.yaml] [--data DIR] [--port N] [--api-port N] [--host ADDR] [--<config key> VALUE ...]
   keepgate config dump [flags as for serve]
-  keepgate admin create-user --email E --username U [--admin] [--read-only] [--data DIR]
-  keepgate admin create-token --user <user uuid> [--read-only] [--data DIR]
-`;
+${ADMIN_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
