@@ -14,7 +14,7 @@ import { keepgate } from './cli-run.js';
 function dumped(stdout: string): Map<string, string> {
   return new Map(
     stdout.trimEnd().split('\n').map((line) => {
-      const m = /^([\w.]+): (.*?)  # /.exec(line);
+      const m = /^([\w.]+): (.*?) {2}# /.exec(line);
       assert.ok(m, `dump line without key, value and doc: ${line}`);
       return [m[1]!, m[2]!] as const;
     }),
