@@ -133,7 +133,12 @@ async function buildGateway(config: Config, logger: Logger): Promise<Gateway> {
       { path: '/metrics', handle: metricsHandler(metrics) },
     ],
     onError: (err) => logger.error({ err }, 'API request failed'),
-    onResponse: (e) => metrics.apiRequest({ endpoint: e.endpoint, status: e.status, durationSeconds: e.durationMs / 1000 }),
+    onResponse: (e) => {
+      metrics.apiRequest({ endpoint: e.endpoint, status: e.status, durationSeconds: e.durationMs / 1000 });
+      // Probes and scrapes come every few seconds: only at debug level.
+      const level = (OPS_PATHS as readonly string[]).includes(e.endpoint) ? 'debug' : 'info';
+      logger[level]({ requestId: e.requestId, endpoint: e.endpoint, status: e.status, durationMs: Math.round(e.durationMs) }, 'api request');
+    },
   });
   return { s3: track(s3, stopping), api: track(api, stopping), throttle, cluster, health, close };
 }

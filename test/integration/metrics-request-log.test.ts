@@ -114,6 +114,12 @@ test('one JSON access-log line per S3 request, with the id the client got; no se
     assert.equal(anonymous.status, 403);
     capture.seen.push({ operation: 'GetObject', status: 403, requestId: requestIdOf(anonymous), authenticated: false });
 
+    // The REST/Keep API listener logs its requests too (by route pattern); probes only at debug.
+    const rest = await fetch(`${h.gateway.apiEndpoint}/arvados/v1/users/current`, { headers: { authorization: `Bearer ${h.gateway.token}` } });
+    assert.equal(rest.status, 200);
+    const restId = rest.headers.get('x-request-id');
+    assert.equal((await fetch(`${h.gateway.apiEndpoint}/_health/ready`)).status, 200);
+
     // Stop the server so that its whole output has been read.
     await h.close();
     closed = true;
@@ -138,6 +144,13 @@ test('one JSON access-log line per S3 request, with the id the client got; no se
       assert.equal(line['user'], s.authenticated ? user : undefined);
       if (s.status >= 400) assert.equal(typeof line['errorCode'], 'string');
     }
+    const apiLog = output.filter((l) => l.includes('"msg":"api request"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const restLine = apiLog.find((l) => l['requestId'] === restId);
+    assert.ok(restLine, 'the REST request is logged with the X-Request-Id it got');
+    assert.equal(restLine['endpoint'], 'GET users/current');
+    assert.equal(restLine['status'], 200);
+    assert.equal(typeof restLine['durationMs'], 'number');
+    assert.ok(!apiLog.some((l) => l['endpoint'] === '/_health/ready'), 'probes stay out of the info log');
     const sdkPut = accessLog.find((l) => l['operation'] === 'PutObject' && l['bytesIn'] === 1000);
     assert.ok(sdkPut, 'the SDK upload logs its decoded body size');
 
