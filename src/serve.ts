@@ -9,7 +9,8 @@ import { createApiServer } from './cluster/embedded/http/server.js';
 import { openEmbeddedCluster, type EmbeddedCluster } from './cluster/embedded/embedded.js';
 import { HashPool } from './common/hash-pool.js';
 import { Throttle, type ThrottleStats } from './common/throttle.js';
-import type { Config } from './config/schema.js';
+import { ConfigError } from './config/load.js';
+import type { Config, ConfigKey } from './config/schema.js';
 import { credentialsFromToken, writeCredentialsFile } from './credentials-file.js';
 import { createKeepHandler } from './keep/http-api.js';
 import { instrumentBlockStore } from './keep/instrumented-store.js';
@@ -146,8 +147,8 @@ async function buildGateway(config: Config, logger: Logger): Promise<Gateway> {
 /** Opens both listeners, writes credentials.json and tells the operator where things are. */
 async function announce(config: Config, gw: Gateway, logger: Logger): Promise<void> {
   const host = config['listen.host'];
-  const s3Url = await listen(gw.s3.server, host, config['listen.s3_port']);
-  const apiUrl = await listen(gw.api.server, host, config['listen.api_port']);
+  const s3Url = await listen(gw.s3.server, host, config['listen.s3_port'], 'listen.s3_port');
+  const apiUrl = await listen(gw.api.server, host, config['listen.api_port'], 'listen.api_port');
   gw.cluster.setApiUrl(apiUrl);
   const credsPath = writeCredentialsFile(config.data_dir, credentialsFromToken(gw.cluster.bootstrap.adminToken, { s3: s3Url, api: apiUrl }));
   process.stderr.write(
@@ -176,9 +177,11 @@ function sendHealth(res: ServerResponse, error: string | undefined): void {
   res.writeHead(error === undefined ? 200 : 503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
-async function listen(server: Server, host: string, port: number): Promise<string> {
+/** Listens and returns the URL clients use; a taken port or bad address is a configuration error. */
+async function listen(server: Server, host: string, port: number, key: ConfigKey): Promise<string> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new ConfigError(`cannot listen on ${host}:${port} (listen.host, ${key}): ${err.code ?? err.message}`, { cause: err })));
     server.listen(port, host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
