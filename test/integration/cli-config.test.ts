@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_SCHEMA } from '../../src/config/schema.js';
@@ -66,7 +67,7 @@ test('config dump: file < environment < flags, every key once, secrets masked fr
   }
 });
 
-test('a bad configuration stops config dump and serve with a message naming the key, before anything is created', { timeout: 60_000 }, async () => {
+test('a bad configuration or a taken port stops config dump and serve with a message naming the key', { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'keepgate-cli-config-'));
   try {
     const file = join(dir, 'bad.yaml');
@@ -80,6 +81,17 @@ test('a bad configuration stops config dump and serve with a message naming the 
     assert.equal(badValue.code, 1);
     assert.match(badValue.stderr, /config key "storage\.write_throttle" \(from flag --storage-write-throttle\): expected an integer/);
     assert.equal(existsSync(data), false, 'serve stopped before creating the data directory');
+
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const busy = await keepgate(['serve', '--data', join(dir, 'busy'), '--port', String(port), '--api-port', '0']);
+      assert.equal(busy.code, 1);
+      assert.match(busy.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(listen\\.host, listen\\.s3_port\\): EADDRINUSE`));
+    } finally {
+      taken.close();
+    }
 
     const badEnv = await keepgate(['config', 'dump'], { KEEPGATE_LOG_LEVEL: 'loud' });
     assert.equal(badEnv.code, 1);
