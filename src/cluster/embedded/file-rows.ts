@@ -7,6 +7,7 @@
 import type { Segment } from '../../manifest/types.js';
 import { withoutHints } from '../../keep/locator.js';
 import { badRequest } from './errors.js';
+import type { Statement } from 'better-sqlite3';
 import type { Sql } from './statements.js';
 
 export type RowKind = 'file' | 'emptydir';
@@ -54,33 +55,41 @@ export const parentOf = (path: string): string => path.slice(0, Math.max(0, path
 /** `p` joined under `dir` ('' is the root). */
 export const joinPath = (dir: string, p: string): string => (dir === '' ? p : p === '' ? dir : `${dir}/${p}`);
 
+/**
+ * The statements of FileTable. Those naming a path are key lookups; `path` and its subtree
+ * are written as two of them, since (uuid AND (path OR range)) makes SQLite use only the
+ * uuid part of the key and scan the whole collection.
+ */
+export const FILE_ROW_SQL = {
+  at: 'SELECT * FROM collection_files WHERE collection_uuid = ? AND path = ?',
+  under: 'SELECT * FROM collection_files WHERE collection_uuid = ? AND path >= ? AND path < ? ORDER BY path',
+  anyUnder: 'SELECT 1 FROM collection_files WHERE collection_uuid = ? AND path >= ? AND path < ? LIMIT 1',
+  any: 'SELECT 1 FROM collection_files WHERE collection_uuid = ? LIMIT 1',
+  all: 'SELECT * FROM collection_files WHERE collection_uuid = ? ORDER BY path',
+  withAttrs: 'SELECT * FROM collection_files WHERE collection_uuid = ? AND attrs IS NOT NULL ORDER BY path',
+  totals: `SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM collection_files
+            WHERE kind = 'file' AND ((collection_uuid = ? AND path = ?) OR (collection_uuid = ? AND path >= ? AND path < ?))`,
+  totalsAll: `SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM collection_files WHERE collection_uuid = ? AND kind = 'file'`,
+  deleteRange: 'DELETE FROM collection_files WHERE (collection_uuid = ? AND path = ?) OR (collection_uuid = ? AND path >= ? AND path < ?)',
+  deleteAll: 'DELETE FROM collection_files WHERE collection_uuid = ?',
+  deleteAt: 'DELETE FROM collection_files WHERE collection_uuid = ? AND path = ?',
+  insert: 'INSERT INTO collection_files (collection_uuid, path, kind, segments, size, attrs) VALUES (?, ?, ?, ?, ?, ?)',
+  setAttrs: 'UPDATE collection_files SET attrs = ? WHERE collection_uuid = ? AND path = ?',
+} as const;
+
+type FileRowStatements = Record<keyof typeof FILE_ROW_SQL, Statement>;
+
 /** The rows of one collection, with the file_count / file_size_total change made so far. */
 export class FileTable {
   readonly delta = { files: 0, bytes: 0 };
   private readonly uuid: string;
   /** Directories known to have children (so no emptydir row) during this operation. */
   private readonly knownDirs = new Set<string>(['']);
-  private readonly stmts;
+  private readonly stmts: FileRowStatements;
 
   constructor(db: Sql, collectionUuid: string) {
     this.uuid = collectionUuid;
-    this.stmts = {
-      at: db.prepare('SELECT * FROM collection_files WHERE collection_uuid = ? AND path = ?'),
-      under: db.prepare('SELECT * FROM collection_files WHERE collection_uuid = ? AND path >= ? AND path < ? ORDER BY path'),
-      anyUnder: db.prepare('SELECT 1 FROM collection_files WHERE collection_uuid = ? AND path >= ? AND path < ? LIMIT 1'),
-      any: db.prepare('SELECT 1 FROM collection_files WHERE collection_uuid = ? LIMIT 1'),
-      all: db.prepare('SELECT * FROM collection_files WHERE collection_uuid = ? ORDER BY path'),
-      withAttrs: db.prepare('SELECT * FROM collection_files WHERE collection_uuid = ? AND attrs IS NOT NULL ORDER BY path'),
-      totals: db.prepare(`SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM collection_files
-                           WHERE collection_uuid = ? AND kind = 'file' AND (path = ? OR (path >= ? AND path < ?))`),
-      totalsAll: db.prepare(`SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM collection_files
-                              WHERE collection_uuid = ? AND kind = 'file'`),
-      deleteRange: db.prepare('DELETE FROM collection_files WHERE collection_uuid = ? AND (path = ? OR (path >= ? AND path < ?))'),
-      deleteAll: db.prepare('DELETE FROM collection_files WHERE collection_uuid = ?'),
-      deleteAt: db.prepare('DELETE FROM collection_files WHERE collection_uuid = ? AND path = ?'),
-      insert: db.prepare('INSERT INTO collection_files (collection_uuid, path, kind, segments, size, attrs) VALUES (?, ?, ?, ?, ?, ?)'),
-      setAttrs: db.prepare('UPDATE collection_files SET attrs = ? WHERE collection_uuid = ? AND path = ?'),
-    };
+    this.stmts = Object.fromEntries(Object.entries(FILE_ROW_SQL).map(([name, sql]) => [name, db.prepare(sql)])) as FileRowStatements;
   }
 
   row(path: string): FileRow | undefined {
@@ -126,8 +135,8 @@ export class FileTable {
       this.knownDirs.add('');
       return;
     }
-    const t = this.stmts.totals.get(this.uuid, path, lo, hi) as { n: number; bytes: number };
-    const removed = this.stmts.deleteRange.run(this.uuid, path, lo, hi).changes;
+    const t = this.stmts.totals.get(this.uuid, path, this.uuid, lo, hi) as { n: number; bytes: number };
+    const removed = this.stmts.deleteRange.run(this.uuid, path, this.uuid, lo, hi).changes;
     if (removed === 0) return;
     this.delta.files -= t.n;
     this.delta.bytes -= t.bytes;
