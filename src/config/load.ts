@@ -122,7 +122,8 @@ export function dumpConfig(config: Config): string {
   const lines: string[] = [];
   for (const key of KEYS) {
     const v = config[key];
-    const shown = spec(key).secret && v !== '' ? '********' : JSON.stringify(v);
+    // Quoted: an unquoted `*…` would be read back as a YAML alias.
+    const shown = spec(key).secret && v !== '' ? '"********"' : JSON.stringify(v);
     lines.push(`${key}: ${shown}  # ${spec(key).doc}`);
   }
   return lines.join('\n') + '\n';
