@@ -94,7 +94,7 @@ test('Kubernetes: ports, probes and mounts agree with the ConfigMap', () => {
   const container = pod.containers[0];
   const ports = Object.fromEntries(container.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]));
   assert.deepEqual(ports, { s3: config.listen.s3_port, api: config.listen.api_port });
-  assert.equal(container.readinessProbe.httpGet.path, '/_health/ping');
+  assert.equal(container.readinessProbe.httpGet.path, '/_health/ready');
   assert.equal(container.readinessProbe.httpGet.port, 'api');
   const mounts = Object.fromEntries(container.volumeMounts.map((m: { name: string; mountPath: string }) => [m.name, m.mountPath]));
   assert.equal(mounts.data, config.data_dir);
