@@ -12,7 +12,7 @@ import { runCrashRounds } from '../helpers/faults/crash-run.js';
 import { CRASH_KINDS } from '../helpers/faults/crash-workloads.js';
 import { stressSeed } from '../helpers/faults/seed.js';
 
-const ROUNDS = Number(process.env.KEEPGATE_CRASH_ROUNDS ?? 48);
+const ROUNDS = Number(process.env.KEEPGATE_CRASH_ROUNDS ?? 46);
 const dataDir = mkdtempSync(join(tmpdir(), 'keepgate-crash-stress-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -147,7 +147,8 @@ async function completeLoop(s: RoundState): Promise<void> {
 
 async function copyLoop(s: RoundState): Promise<void> {
   while (!s.stopped) {
-    const sources = s.model.settledPresent().filter((id) => !s.claimed.has(id));
+    // Small sources only: copies are cheap for the server but every one is read back after the crash.
+    const sources = s.model.settledPresent().filter((id) => !s.claimed.has(id) && Number([...s.model.possible(id)][0]!.split(':')[0]) <= 2 * 1024 * 1024);
     if (sources.length === 0) {
       await putLoopOnce(s);
       continue;

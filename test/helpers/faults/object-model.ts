@@ -22,6 +22,8 @@ export interface PendingWrite {
 export class ObjectModel {
   private readonly states = new Map<string, Set<Digest>>();
   private readonly busy = new Set<string>();
+  /** Objects written since they were last settled by a verification. */
+  private readonly touched = new Set<string>();
 
   /** Whether a write to `id` is in flight (workloads keep one write per object at a time). */
   isBusy(id: string): boolean {
@@ -44,6 +46,7 @@ export class ObjectModel {
   begin(id: string, next: Digest): PendingWrite {
     if (this.busy.has(id)) throw new Error(`two writes to ${id} at once`);
     this.busy.add(id);
+    this.touched.add(id);
     const before = new Set(this.possible(id));
     this.states.set(id, new Set([...before, next]));
     let done = false;
@@ -59,5 +62,10 @@ export class ObjectModel {
   /** Records what a verification saw, so later rounds start from a precise state. */
   settle(id: string, observed: Digest): void {
     this.states.set(id, new Set([observed]));
+    this.touched.delete(id);
+  }
+
+  isTouched(id: string): boolean {
+    return this.touched.has(id);
   }
 }
