@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { DomainError } from './errors.js';
+import { HASH_WORKER_SOURCE } from './hash-worker-source.js';
 
 export type HashAlgorithm = 'md5' | 'sha256';
 
@@ -18,14 +19,18 @@ export interface HashPoolOptions {
   readonly threads: number;
   /** Inputs smaller than this are hashed inline (default 32 KiB). */
   readonly inlineBelowBytes?: number;
-  /** Bytes of idle transfer buffers kept for reuse (default 128 MiB). */
+  /** Bytes of idle transfer buffers kept for reuse (default 32 MiB). */
   readonly retainBytes?: number;
 }
 
 /** Incremental hash running on one worker; updates are applied in order. */
 export interface StreamHasher {
-  /** Copies `buf` (the caller may reuse it at once) and queues it for hashing. */
-  update(buf: Uint8Array): void;
+  /**
+   * Copies `buf` (the caller may reuse it at once) and queues it for hashing. Returns a promise
+   * while the worker is behind by more than a few MiB, resolved (never rejected) once it has
+   * caught up: a producer that awaits it keeps the queued copies, i.e. memory, bounded.
+   */
+  update(buf: Uint8Array): Promise<void> | undefined;
   digest(): Promise<Buffer>;
   /** Drops the state without a digest (e.g. an aborted upload). */
   cancel(): void;
@@ -37,53 +42,43 @@ export interface HashPoolStats {
   readonly retainedBytes: number;
 }
 
-// Runs as a CommonJS script (eval), so it works the same from tsx and from compiled dist/.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const streams = new Map(); // sid -> Hash, or null once an update failed
-parentPort.on('message', (m) => {
-  const data = m.buf === undefined ? undefined : new Uint8Array(m.buf, m.off, m.len);
-  const back = m.buf instanceof ArrayBuffer ? [m.buf] : [];
-  try {
-    if (m.op === 'hash') {
-      parentPort.postMessage({ id: m.id, digest: createHash(m.alg).update(data).digest(), buf: back[0] }, back);
-    } else if (m.op === 'update') {
-      if (!streams.has(m.sid)) streams.set(m.sid, createHash(m.alg));
-      streams.get(m.sid)?.update(data);
-      parentPort.postMessage({ buf: back[0], len: m.len }, back);
-    } else if (m.op === 'digest') {
-      const h = streams.has(m.sid) ? streams.get(m.sid) : createHash(m.alg);
-      streams.delete(m.sid);
-      if (h === null) throw new Error('an update of this stream failed');
-      parentPort.postMessage({ id: m.id, digest: h.digest() });
-    } else if (m.op === 'cancel') {
-      streams.delete(m.sid);
-    }
-  } catch (err) {
-    if (m.op === 'update') streams.set(m.sid, null);
-    parentPort.postMessage({ id: m.id, error: String(err), buf: back[0], len: m.op === 'update' ? m.len : undefined }, back);
-  }
-});
-`;
 
 const MIN_CLASS = 64 * 1024;
 const STREAM_CHUNK = 1024 * 1024;
+/** Bytes a stream may have queued on its worker before update() asks the producer to wait. */
+const STREAM_HIGH_WATER = 8 * STREAM_CHUNK;
+const STREAM_LOW_WATER = STREAM_HIGH_WATER / 2;
+/** How much queued work an open stream counts for when placing one-shot jobs (a 64 MiB block). */
+const STREAM_WEIGHT = 64 * STREAM_CHUNK;
 
 type Job = { readonly bytes: number; readonly keepBuffer: boolean; resolve(r: HashResult): void; reject(e: unknown): void };
 type HashResult = { digest: Buffer; buf?: ArrayBuffer };
-type Reply = { id?: number; digest?: Uint8Array; error?: string; buf?: ArrayBuffer; len?: number };
+type Reply = { id?: number; sid?: number; digest?: Uint8Array; error?: string; buf?: ArrayBuffer; len?: number };
 
 interface Slot {
   readonly worker: Worker;
   readonly jobs: Map<number, Job>;
   queuedBytes: number;
+  /** Streams open on this worker (each may keep it busy for as long as its producer runs). */
+  streams: number;
   dead: boolean;
+}
+
+/** A stream's bytes queued on its worker, and the producer waiting for them to drain. */
+interface Backlog {
+  readonly slot: Slot;
+  queued: number;
+  finished: boolean;
+  drained?: { readonly promise: Promise<void>; readonly resolve: () => void };
 }
 
 export class HashPool {
   private readonly slots: Slot[] = [];
   private readonly free = new Map<number, ArrayBuffer[]>();
+  private readonly backlogs = new Map<number, Backlog>();
+  // A stream dropped without digest() or cancel() (an aborted upload) is cancelled once it is
+  // collected, so neither its worker state nor its bookkeeping stays behind.
+  private readonly abandoned = new FinalizationRegistry<number>((sid) => this.abandon(sid));
   private readonly inlineBelow: number;
   private readonly retainLimit: number;
   private retained = 0;
@@ -93,7 +88,9 @@ export class HashPool {
   constructor(opts: HashPoolOptions) {
     if (!Number.isInteger(opts.threads) || opts.threads < 1) throw new RangeError(`threads must be a positive integer, got ${opts.threads}`);
     this.inlineBelow = opts.inlineBelowBytes ?? 32 * 1024;
-    this.retainLimit = opts.retainBytes ?? 128 * 1024 * 1024;
+    // Resident memory: enough for the staging buffers of a few dozen streams, or a 16 MiB block
+    // (full blocks normally arrive in shared buffers, hashed in place).
+    this.retainLimit = opts.retainBytes ?? 32 * 1024 * 1024;
     for (let i = 0; i < opts.threads; i++) this.slots.push(this.spawn());
   }
 
@@ -134,16 +131,20 @@ export class HashPool {
 
   stream(alg: HashAlgorithm): StreamHasher {
     this.assertOpen();
-    const slot = this.pickSlot();
+    const slot = this.pickStreamSlot();
     const sid = this.nextId++;
+    slot.streams++;
     let staged = Buffer.from(this.takeBuffer(STREAM_CHUNK));
     let stagedLen = 0;
     let posted = false;
     let finished = false;
+    const backlog: Backlog = { slot, queued: 0, finished: false };
+    this.backlogs.set(sid, backlog);
     const flush = (): void => {
       if (stagedLen === 0) return;
       posted = true;
       slot.queuedBytes += stagedLen;
+      backlog.queued += stagedLen;
       slot.worker.postMessage({ op: 'update', sid, alg, buf: staged.buffer, off: 0, len: stagedLen }, [staged.buffer]);
       staged = Buffer.from(this.takeBuffer(STREAM_CHUNK));
       stagedLen = 0;
@@ -152,7 +153,7 @@ export class HashPool {
       if (finished) throw new Error('StreamHasher used after digest() or cancel()');
       this.assertOpen();
     };
-    return {
+    const hasher: StreamHasher = {
       update: (buf) => {
         check();
         let off = 0;
@@ -163,10 +164,19 @@ export class HashPool {
           off += n;
           if (stagedLen === staged.length) flush();
         }
+        if (backlog.queued <= STREAM_HIGH_WATER || slot.dead) return undefined;
+        if (!backlog.drained) {
+          let resolve!: () => void;
+          const promise = new Promise<void>((r) => (resolve = r));
+          backlog.drained = { promise, resolve };
+        }
+        return backlog.drained.promise;
       },
       digest: () => {
         check();
         finished = true;
+        this.abandoned.unregister(hasher);
+        this.endBacklog(sid);
         if (!posted && stagedLen < this.inlineBelow) {
           const d = createHash(alg).update(staged.subarray(0, stagedLen)).digest();
           this.giveBack(staged.buffer);
@@ -183,10 +193,14 @@ export class HashPool {
       cancel: () => {
         if (finished) return;
         finished = true;
+        this.abandoned.unregister(hasher);
+        this.endBacklog(sid);
         this.giveBack(staged.buffer);
         if (posted && !slot.dead && !this.closed) slot.worker.postMessage({ op: 'cancel', sid });
       },
     };
+    this.abandoned.register(hasher, sid, hasher);
+    return hasher;
   }
 
   stats(): HashPoolStats {
@@ -215,8 +229,8 @@ export class HashPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, name: 'hash-pool' });
-    const slot: Slot = { worker, jobs: new Map(), queuedBytes: 0, dead: false };
+    const worker = new Worker(HASH_WORKER_SOURCE, { eval: true, name: 'hash-pool' });
+    const slot: Slot = { worker, jobs: new Map(), queuedBytes: 0, streams: 0, dead: false };
     worker.unref(); // idle workers must not keep the process alive; ref()'d while jobs are pending
     worker.on('message', (m: Reply) => this.onReply(slot, m));
     const onDeath = (err: unknown): void => {
@@ -232,6 +246,7 @@ export class HashPool {
 
   private onReply(slot: Slot, m: Reply): void {
     if (m.len !== undefined) slot.queuedBytes -= m.len;
+    if (m.sid !== undefined && m.len !== undefined) this.drain(m.sid, m.len);
     const job = m.id === undefined ? undefined : slot.jobs.get(m.id);
     if (m.buf !== undefined && !job?.keepBuffer) this.giveBack(m.buf);
     if (!job) return;
@@ -246,6 +261,40 @@ export class HashPool {
     slot.dead = true;
     for (const job of slot.jobs.values()) job.reject(err);
     slot.jobs.clear();
+    // Producers waiting on a stream of this worker go on; its digest reports the failure.
+    for (const [sid, b] of this.backlogs) {
+      if (b.slot !== slot) continue;
+      b.drained?.resolve();
+      this.backlogs.delete(sid);
+    }
+  }
+
+  private drain(sid: number, bytes: number): void {
+    const b = this.backlogs.get(sid);
+    if (!b) return;
+    b.queued -= bytes;
+    if (b.drained && b.queued <= STREAM_LOW_WATER) {
+      b.drained.resolve();
+      b.drained = undefined;
+    }
+    if (b.finished && b.queued <= 0) this.backlogs.delete(sid);
+  }
+
+  private abandon(sid: number): void {
+    const slot = this.backlogs.get(sid)?.slot;
+    this.endBacklog(sid);
+    if (slot && !slot.dead && !this.closed) slot.worker.postMessage({ op: 'cancel', sid });
+  }
+
+  /** The stream takes no more updates: nobody waits on it any more. */
+  private endBacklog(sid: number): void {
+    const b = this.backlogs.get(sid);
+    if (!b) return;
+    b.finished = true;
+    b.slot.streams--;
+    b.drained?.resolve();
+    b.drained = undefined;
+    if (b.queued <= 0) this.backlogs.delete(sid);
   }
 
   private expect(slot: Slot, id: number, job: { bytes: number; keepBuffer: boolean }): Promise<HashResult> {
@@ -265,9 +314,18 @@ export class HashPool {
     slot.worker.postMessage({ ...msg, buf, off: 0, len: data.length }, [buf]);
   }
 
+  /** For a one-shot job: the worker with the least queued, an open stream counting as a block's worth. */
   private pickSlot(): Slot {
+    const load = (x: Slot): number => x.queuedBytes + x.streams * STREAM_WEIGHT;
     let best = this.slots[0]!;
-    for (const s of this.slots) if (s.queuedBytes < best.queuedBytes) best = s;
+    for (const x of this.slots) if (load(x) < load(best)) best = x;
+    return best;
+  }
+
+  /** For a stream: the worker with the fewest streams, then the least queued. */
+  private pickStreamSlot(): Slot {
+    let best = this.slots[0]!;
+    for (const x of this.slots) if (x.streams < best.streams || (x.streams === best.streams && x.queuedBytes < best.queuedBytes)) best = x;
     return best;
   }
 

@@ -170,3 +170,27 @@ test('md5Owned moves a whole buffer to a worker and back without losing bytes', 
     await pool.close();
   }
 });
+
+test('a stream asks its producer to wait while its worker is behind, and the digest is unchanged', async () => {
+  const pool = new HashPool({ threads: 1 });
+  try {
+    const data = randomBytes(32 * 1024 * 1024);
+    const h = pool.stream('md5');
+    // Replies arrive only once this turn ends, so the queue grows with every MiB posted.
+    const behind = [];
+    for (let off = 0; off < data.length; off += 1024 * 1024) behind.push(h.update(data.subarray(off, off + 1024 * 1024)));
+    assert.equal(behind.slice(0, 8).filter(Boolean).length, 0, 'up to 8 MiB queued: no wait');
+    assert.ok(behind.slice(9).every((p) => p instanceof Promise), 'past it: a promise to wait on');
+    await Promise.all(behind);
+    assert.equal((await h.digest()).toString('hex'), md5(data));
+    // Cancelling (or digesting) releases a producer still waiting.
+    const c = pool.stream('md5');
+    let waiting: Promise<void> | undefined;
+    for (let off = 0; off < data.length && !waiting; off += 1024 * 1024) waiting = c.update(data.subarray(off, off + 1024 * 1024));
+    assert.ok(waiting);
+    c.cancel();
+    await waiting;
+  } finally {
+    await pool.close();
+  }
+});
