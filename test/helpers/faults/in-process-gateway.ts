@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ArvadosApi } from '../../../src/arvados-api/api.js';
 import { openEmbeddedCluster, type EmbeddedCluster } from '../../../src/cluster/embedded/embedded.js';
 import { HashPool } from '../../../src/common/hash-pool.js';
 import { Throttle } from '../../../src/common/throttle.js';
@@ -26,13 +27,27 @@ export interface InProcessGateway {
   close(): Promise<void>;
 }
 
-export async function startInProcessGateway(opts: { wrapBlocks: (inner: BlockStore) => BlockStore; throttle?: number; socketTimeoutMs?: number }): Promise<InProcessGateway> {
+export interface InProcessOptions {
+  /** Wraps the block store the site writes through (fault injection). */
+  readonly wrapBlocks?: (inner: BlockStore) => BlockStore;
+  /** Wraps the Arvados API the site calls (observation). */
+  readonly wrapApi?: (inner: ArvadosApi) => ArvadosApi;
+  readonly throttle?: number;
+  readonly socketTimeoutMs?: number;
+}
+
+export async function startInProcessGateway(opts: InProcessOptions): Promise<InProcessGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keepgate-inproc-'));
   const hashPool = new HashPool({ threads: 1 });
   const cluster = await openEmbeddedCluster({ dataDir, hashPool, maintenanceIntervalMs: 0 });
   const throttle = new Throttle(opts.throttle ?? 2);
   const site = new Site({
-    cluster: { info: cluster.info, api: cluster.api, blocks: opts.wrapBlocks(cluster.blocks), close: () => cluster.close() },
+    cluster: {
+      info: cluster.info,
+      api: opts.wrapApi?.(cluster.api) ?? cluster.api,
+      blocks: opts.wrapBlocks?.(cluster.blocks) ?? cluster.blocks,
+      close: () => cluster.close(),
+    },
     throttle,
     md5Stream: () => {
       const h = createHash('md5');
