@@ -23,7 +23,7 @@ export function mountTmpfs(sizeMiB: number): Tmpfs {
   } catch (err) {
     rmdirSync(dir);
     const detail = (err as { stderr?: Buffer }).stderr?.toString() ?? String(err);
-    throw new Error(`cannot mount a ${sizeMiB} MiB tmpfs (the disk-full tests need root and mount): ${detail}`);
+    throw new Error(`cannot mount a ${sizeMiB} MiB tmpfs (the disk-full tests need root and mount): ${detail}`, { cause: err });
   }
   let mounted = true;
   return {
