@@ -23,6 +23,11 @@ export interface BlockBuffersOptions {
 /** Growth steps below this are left to the allocator (cheap, and too many to be worth keeping). */
 const POOLED_MIN = 1024 * 1024;
 
+interface Waiter {
+  readonly limit: number;
+  readonly wake: () => void;
+}
+
 export class BlockBuffers {
   readonly blockSize: number;
   private readonly keepBytes: number;
@@ -31,6 +36,12 @@ export class BlockBuffers {
   private readonly idle = new Map<number, Buffer[]>();
   private readonly order: Buffer[] = [];
   private idleBytes = 0;
+  /** Bytes of pooled-size buffers handed out and neither given back nor collected. */
+  private inUse = 0;
+  private waiters: Waiter[] = [];
+  // A buffer dropped instead of given back (e.g. a segment still pinned by a reader) stops
+  // counting once it is garbage collected.
+  private readonly collected = new FinalizationRegistry<number>((capacity) => this.release(capacity));
 
   constructor(opts: BlockBuffersOptions) {
     this.blockSize = opts.blockSize;
@@ -54,13 +65,16 @@ export class BlockBuffers {
   /** A buffer of exactly `capacity` bytes (≤ blockSize); contents are undefined. */
   take(capacity: number): Buffer {
     if (!this.pooled(capacity)) return Buffer.allocUnsafe(capacity);
-    const reused = this.idle.get(capacity)?.pop();
-    if (reused) {
-      this.order.splice(this.order.indexOf(reused), 1);
+    let buf = this.idle.get(capacity)?.pop();
+    if (buf) {
+      this.order.splice(this.order.indexOf(buf), 1);
       this.idleBytes -= capacity;
-      return reused;
+    } else {
+      buf = this.shared ? Buffer.from(new SharedArrayBuffer(capacity)) : Buffer.allocUnsafeSlow(capacity);
     }
-    return this.shared ? Buffer.from(new SharedArrayBuffer(capacity)) : Buffer.allocUnsafeSlow(capacity);
+    this.inUse += capacity;
+    this.collected.register(buf.buffer, capacity, buf.buffer);
+    return buf;
   }
 
   /** Returns a buffer nobody uses any more; only whole pooled-size buffers are kept. */
@@ -69,6 +83,7 @@ export class BlockBuffers {
     if (!this.pooled(capacity) || buf.byteOffset !== 0 || buf.buffer.byteLength !== capacity) return;
     const list = this.idle.get(capacity) ?? [];
     if (list.some((b) => b.buffer === buf.buffer)) return; // given back twice
+    if (this.collected.unregister(buf.buffer)) this.release(capacity);
     list.push(buf);
     this.idle.set(capacity, list);
     this.order.push(buf);
@@ -84,5 +99,35 @@ export class BlockBuffers {
 
   idleCount(): number {
     return this.order.length;
+  }
+
+  /** Bytes of pooled-size buffers taken and not yet given back (smaller ones are not counted). */
+  inUseBytes(): number {
+    return this.inUse;
+  }
+
+  /**
+   * Resolves once at most `limit` bytes are in use, or after `timeoutMs` at the latest (a
+   * buffer dropped without being given back only stops counting when it is collected).
+   */
+  whenBelow(limit: number, timeoutMs: number): Promise<void> {
+    if (this.inUse <= limit) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        limit,
+        wake: () => {
+          clearTimeout(timer);
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.wake, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private release(capacity: number): void {
+    this.inUse -= capacity;
+    for (const w of this.waiters.filter((w) => this.inUse <= w.limit)) w.wake();
   }
 }

@@ -56,8 +56,10 @@ export class FileNode {
           start += seg.length;
           index++;
         }
-      } else if (pos === start && prev?.kind === 'mem' && prev.length < maxBlockSize) {
-        // Append to the preceding unfilled MemSegment, eating the head of a stored one.
+      } else if (pos === start && prev?.kind === 'mem' && prev.length < maxBlockSize && prev.flushing === undefined) {
+        // Append to the preceding unfilled MemSegment, eating the head of a stored one. One
+        // being written to Keep is left alone (appending would copy it and orphan its block):
+        // the bytes go to a new segment after it.
         const n = Math.min(maxBlockSize - prev.length, data.length - src, seg ? seg.length : Infinity);
         this.memBytes += prev.writeAt(prev.length, chunk(n), buffers);
         if (seg && n === seg.length) this.segments.splice(index, 1);
@@ -67,7 +69,9 @@ export class FileNode {
         start = pos;
       } else if (!seg) {
         const n = Math.min(maxBlockSize, data.length - src);
-        const mem = new MemSegment();
+        // After a full block, a write at the end is most likely a long stream: give the new
+        // segment a full block at once rather than growing it step by step.
+        const mem = prev?.length === maxBlockSize ? MemSegment.withCapacity(maxBlockSize, buffers) : new MemSegment();
         this.memBytes += mem.writeAt(0, chunk(n), buffers);
         this.segments.push(mem);
         index++;
@@ -130,6 +134,10 @@ export class FileNode {
     this.segments[index] = stored;
     this.memBytes -= stored.length;
     return true;
+  }
+
+  contains(seg: MemSegment): boolean {
+    return this.segments.includes(seg);
   }
 
   memSegments(): MemSegment[] {

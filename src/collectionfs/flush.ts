@@ -139,18 +139,18 @@ export class Flusher {
   private async write(live: Ref[], ticket: object, data: Buffer, admitted: () => void): Promise<void> {
     await this.opts.throttle.acquire();
     admitted();
-    let retired = false;
+    const stored = new Set<MemSegment>();
     try {
       // Every segment changed while we waited: the block would be referenced by nobody.
       if (live.every((r) => r.seg.flushing !== ticket)) return;
       const { locator } = await this.opts.blocks.put(data, this.opts.putOptions);
       let offset = 0;
       for (const r of live) {
-        const stored = { kind: 'stored', locator, blockSize: data.length, offset, length: r.length } as const;
-        if (r.file.swapStored(r.seg, ticket, stored)) {
+        const seg = { kind: 'stored', locator, blockSize: data.length, offset, length: r.length } as const;
+        if (r.file.swapStored(r.seg, ticket, seg)) {
           r.file.flushError = undefined;
           r.seg.retire(this.opts.buffers);
-          retired = true;
+          stored.add(r.seg);
         }
         offset += r.length;
       }
@@ -158,9 +158,13 @@ export class Flusher {
       this.opts.throttle.release();
       for (const r of live) if (r.seg.flushing === ticket) r.seg.flushing = undefined;
       // A concatenated block's buffer was ours; so is a segment's old buffer once the segment
-      // changed meanwhile and moved to a copy (copy-on-write).
+      // changed meanwhile and moved to a copy (copy-on-write). A segment truncated away while
+      // it was being written is nobody's any more, unless another write picked it up since.
       const single = live.length === 1 ? live[0]!.seg : undefined;
-      if (!single || (!retired && !single.holds(data))) this.opts.buffers.give(Buffer.from(data.buffer));
+      const movedOff = single !== undefined && !stored.has(single) && !single.holds(data);
+      const orphans = live.filter((r) => !stored.has(r.seg) && r.seg.flushing === undefined && !r.file.contains(r.seg));
+      for (const r of orphans) r.seg.retire(this.opts.buffers);
+      if (!single || movedOff) this.opts.buffers.give(Buffer.from(data.buffer));
     }
   }
 

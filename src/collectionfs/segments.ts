@@ -76,6 +76,13 @@ export class MemSegment {
     this.len = 0;
   }
 
+  /** An empty segment that can grow to `capacity` bytes without a copy. */
+  static withCapacity(capacity: number, buffers: BlockBuffers): MemSegment {
+    const seg = new MemSegment();
+    seg.buf = buffers.take(capacity);
+    return seg;
+  }
+
   static zeros(size: number, buffers: BlockBuffers): MemSegment {
     const seg = new MemSegment();
     seg.buf = buffers.take(size).fill(0);

@@ -10,7 +10,8 @@ import { locatorHash, locatorSize } from '../keep/locator.js';
 import type { Segment } from '../manifest/types.js';
 
 export interface Md5Stream {
-  update(chunk: Uint8Array): void;
+  /** May return a promise while the hash is behind (HashPool streams do): awaiting it bounds the bytes queued. */
+  update(chunk: Uint8Array): void | Promise<void>;
   digest(): Promise<string>; // hex
   cancel?(): void;
 }
@@ -40,6 +41,8 @@ export interface WrittenBody {
 }
 
 const FILE = 'body';
+/** Longest wait for upload memory (a block write normally frees some well before). */
+const BUDGET_WAIT_MS = 5000;
 const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 
 export async function writeBody(
@@ -63,7 +66,9 @@ export async function writeBody(
   const startMd5 = async (): Promise<Md5Stream> => {
     const stream = deps.md5Stream();
     // The bytes so far are one block still in memory (hashed in place); else read them back.
-    for (const view of fs.peek(FILE, 0, size) ?? [await fs.read(FILE, 0, size)]) stream.update(view);
+    const views = fs.peek(FILE, 0, size) ?? [await fs.read(FILE, 0, size)];
+    const behind = views.map((view) => stream.update(view)); // all taken before anything changes
+    await Promise.all(behind);
     return stream;
   };
   const writer = fs.openWriter(FILE);
@@ -72,23 +77,27 @@ export async function writeBody(
   try {
     for await (const chunk of body) {
       if (md5 === undefined && size + chunk.length >= blockSize) md5 = await startMd5();
-      md5?.update(chunk);
+      const behind = md5?.update(chunk);
+      if (behind) await behind;
       size += chunk.length;
       await writer.write(chunk);
       // Many concurrent uploads each filling a 64 MiB block would hold too much: past the
-      // budget, this one writes what it has as a short block (and waits for the throttle).
-      if (memoryInUse(deps.openWrites) > deps.uploadMemoryBytes) {
+      // budget (buffers held by all uploads, blocks being written included), this one writes
+      // what it has as a short block and waits until blocks being written free enough.
+      if (deps.blockBuffers.inUseBytes() > deps.uploadMemoryBytes) {
         md5 ??= await startMd5();
         await fs.flush({ shortBlocks: true });
+        await deps.blockBuffers.whenBelow(deps.uploadMemoryBytes, BUDGET_WAIT_MS);
       }
     }
     await writer.close();
     await fs.sync();
   } catch (err) {
     md5?.cancel?.();
-    // Let block writes already started finish before the buffers are dropped; their blocks
-    // are referenced by nothing and the garbage collector removes them.
+    // Let block writes already started finish, then hand the buffers back; the blocks are
+    // referenced by nothing and the garbage collector removes them.
     await fs.idle().catch(() => undefined);
+    fs.truncate(FILE, 0);
     throw err;
   } finally {
     deps.openWrites.delete(fs);

@@ -62,6 +62,8 @@ test('truncating away an in-memory block recycles its buffer; a flushing one is 
   hold.open();
   await fs.idle();
   assert.equal(fs.stat('f').size, 0);
+  assert.equal(blockBuffers.idleCount(), 2, 'recycled once its write ended');
+  assert.equal(blockBuffers.inUseBytes(), 0);
 });
 
 test('pooled sizes: full blocks and power-of-two growth steps from 1 MiB; idle bytes are bounded, oldest dropped first', () => {
@@ -113,11 +115,63 @@ test('a segment changed while its block is written moves to a copy; the old buff
   const { fs } = newFs({ blocks: new MemoryBlockStore({ onPut: () => hold.promise }), blockBuffers });
   await fs.write('f', 0, Buffer.from('abc'));
   await fs.flush({ shortBlocks: true }); // its write is in flight, held
-  await fs.write('f', 3, Buffer.from('d')); // copy-on-write
+  await fs.write('f', 1, Buffer.from('x')); // copy-on-write
   assert.equal(blockBuffers.idleCount(), 0);
   hold.open();
   await fs.idle();
   assert.equal(blockBuffers.idleCount(), 1);
   assert.deepEqual(fs.inspectSegments('f').map((s) => s.kind), ['mem']);
-  assert.equal((await fs.read('f', 0, 8)).toString(), 'abcd');
+  assert.equal((await fs.read('f', 0, 8)).toString(), 'axc');
+});
+
+test('appending to a file whose last block is being written starts a new segment (no block written twice)', async () => {
+  const hold = gate();
+  const store = new MemoryBlockStore({ onPut: () => hold.promise });
+  const blockBuffers = new BlockBuffers({ blockSize: 8 });
+  const { fs } = newFs({ blocks: store, blockBuffers });
+  const w = fs.openWriter('f');
+  await w.write(Buffer.from('abc'));
+  await fs.flush({ shortBlocks: true }); // held
+  await w.write(Buffer.from('defgh'));
+  assert.deepEqual(fs.inspectSegments('f').map((s) => [s.kind, s.length]), [['mem', 3], ['mem', 5]]);
+  hold.open();
+  await fs.sync();
+  assert.equal((await fs.read('f', 0, 8)).toString(), 'abcdefgh');
+  assert.equal(store.bytesStored(), 8, 'every byte stored once');
+});
+
+test('pooled bytes in use are counted from take to give; waiters wake when enough is given back', async () => {
+  const pool = new BlockBuffers({ blockSize: 8 });
+  const [a, b] = [pool.take(8), pool.take(8)];
+  pool.take(4); // not a pooled size: not counted
+  assert.equal(pool.inUseBytes(), 16);
+  let woke = false;
+  const waiting = pool.whenBelow(8, 60_000).then(() => (woke = true));
+  await pool.whenBelow(16, 60_000); // already there
+  pool.give(a);
+  await waiting;
+  assert.equal(woke, true);
+  assert.equal(pool.inUseBytes(), 8);
+  pool.give(a); // twice: counted once
+  assert.equal(pool.inUseBytes(), 8);
+  await pool.whenBelow(0, 20); // b is not given back yet: the wait gives up (else the test hangs)
+  assert.equal(pool.inUseBytes(), 8);
+  pool.give(b);
+  assert.equal(pool.inUseBytes(), 0);
+});
+
+test('after a full block, a streaming write takes a full block for the next segment at once', async () => {
+  const MiB = 1024 * 1024;
+  const hold = gate();
+  const blockBuffers = new BlockBuffers({ blockSize: 4 * MiB });
+  const { fs } = newFs({ blocks: new MemoryBlockStore({ onPut: () => hold.promise }), blockBuffers });
+  const w = fs.openWriter('f');
+  for (let i = 0; i < 64; i++) await w.write(Buffer.alloc(64 * 1024, i)); // one full block, its write held
+  assert.equal(blockBuffers.inUseBytes(), 4 * MiB);
+  await w.write(Buffer.alloc(64 * 1024, 'z'));
+  assert.equal(blockBuffers.inUseBytes(), 8 * MiB, 'a full-block buffer, not a 64 KiB growth step');
+  hold.open();
+  await fs.sync();
+  assert.equal(blockBuffers.inUseBytes(), 0);
+  assert.deepEqual(await fs.read('f', 4 * MiB - 1, 2), Buffer.from([63, 0x7a]));
 });

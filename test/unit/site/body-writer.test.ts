@@ -2,7 +2,7 @@
 // is one block takes that block's MD5 (no second hash); a longer one is hashed as it arrives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { BlockBuffers } from '../../../src/collectionfs/index.js';
 import { Throttle } from '../../../src/common/throttle.js';
@@ -95,12 +95,41 @@ test('any body, chunking, block size and memory budget: the MD5 and the stored b
         assert.equal(written.size, size);
         assert.deepEqual(await reassemble(blocks, written.segments), data);
         // The body was hashed on its own at most once, and not at all when it stayed one block
-        // under the budget (node and segment overheads are a few hundred bytes).
+        // within the budget (which counts buffers: at most one block's worth here).
         assert.ok(streams.started <= 1);
-        if (size < blockSize && budget >= size + 512) assert.equal(streams.started, 0);
+        if (size < blockSize && budget >= blockSize) assert.equal(streams.started, 0);
+        assert.equal(deps.blockBuffers.inUseBytes(), 0, 'every buffer given back');
         assert.equal(deps.openWrites.size, 0);
       },
     ),
-    { numRuns: 150 },
+    { numRuns: 300 },
   );
+});
+
+test('concurrent uploads over a budget of one block all finish, every byte stored once', async () => {
+  const { deps, blocks } = setup({ blockSize: 1000, uploadMemoryBytes: 1000 });
+  const bodies = [1, 2, 3, 4].map((n) => randomBytes(3500 + n * 100)); // no two blocks alike
+  const written = await Promise.all(bodies.map((b) => writeBody(deps, chunked(b, [64]), { token: 't' })));
+  for (const [i, w] of written.entries()) {
+    assert.equal(w.md5, md5Hex(bodies[i]!));
+    assert.deepEqual(await reassemble(blocks, w.segments), bodies[i]);
+  }
+  assert.equal(blocks.bytesStored(), bodies.reduce((n, b) => n + b.length, 0), 'no block written and then abandoned');
+  assert.equal(deps.blockBuffers.inUseBytes(), 0);
+});
+
+test('a failed upload gives its buffers back', async () => {
+  let puts = 0;
+  const { deps } = setup({ blockSize: 1000 });
+  const failing: BodyWriterDeps = {
+    ...deps,
+    blocks: new MemoryBlockStore({
+      onPut: () => {
+        if (++puts === 2) throw new Error('disk on fire');
+      },
+    }),
+  };
+  await assert.rejects(writeBody(failing, chunked(body(5500), [300]), { token: 't' }), /disk on fire|block write failed/);
+  assert.equal(deps.blockBuffers.inUseBytes(), 0);
+  assert.equal(deps.openWrites.size, 0);
 });
