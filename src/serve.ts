@@ -1,28 +1,28 @@
 // `keepgate serve`: builds the gateway from the configuration and runs it until SIGTERM or
 // SIGINT, then stops accepting, lets in-flight requests finish (up to a timeout), waits for
-// background block writes and closes storage cleanly.
+// background block writes and closes storage cleanly. What depends on the backend (embedded
+// or a remote Arvados cluster) is in serve-backend.ts.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { createApiServer } from './cluster/embedded/http/server.js';
-import { openEmbeddedCluster, type EmbeddedCluster } from './cluster/embedded/embedded.js';
+import { ROUTES } from './cluster/embedded/http/routes.js';
 import { HashPool } from './common/hash-pool.js';
 import { Throttle, type ThrottleStats } from './common/throttle.js';
 import { ConfigError } from './config/load.js';
 import type { Config, ConfigKey } from './config/schema.js';
-import { credentialsFromToken, writeCredentialsFile } from './credentials-file.js';
-import { createKeepHandler } from './keep/http-api.js';
-import { instrumentBlockStore } from './keep/instrumented-store.js';
 import { metricsHandler, PrometheusMetrics } from './metrics/prometheus.js';
-import { ROUTES } from './cluster/embedded/http/routes.js';
 import { createS3App } from './s3/app.js';
 import { S3_ERRORS } from './s3/errors.js';
 import { CHECKSUM_ALGORITHMS, S3_OPERATIONS } from './s3/ops.js';
+import { openBackend, type Backend } from './serve-backend.js';
 import { Site } from './site/site.js';
 
 /** The operational endpoints on the API listener (openapi/ops.yaml documents exactly these). */
 export const OPS_PATHS = ['/_health/ping', '/_health/ready', '/metrics'] as const;
+
+/** How often incomplete multipart uploads past multipart.expiry_hours are looked for (and once at start). */
+const UPLOAD_SWEEP_INTERVAL_MS = 3_600_000;
 
 type Phase = 'starting' | 'ready' | 'stopping';
 
@@ -35,8 +35,10 @@ export async function serve(config: Config): Promise<void> {
     process.exit(1);
   });
   const gw = await buildGateway(config, logger);
+  let sweeper: Periodic | undefined;
   try {
     await announce(config, gw, logger);
+    sweeper = startUploadSweeper(config, gw, logger);
     const received = await signal;
     gw.health.phase = 'stopping';
     const timeoutMs = config['shutdown.timeout_seconds'] * 1000;
@@ -46,6 +48,7 @@ export async function serve(config: Config): Promise<void> {
     // Uploads cut short may still have block writes queued or running; let them settle.
     if (!(await settled(() => isIdle(gw.throttle.stats()), timeoutMs))) logger.warn(gw.throttle.stats(), 'block writes still running at exit');
   } finally {
+    await sweeper?.stop();
     for (const { server } of [gw.s3, gw.api]) if (server.listening) server.close(); // start-up failed half-way
     await gw.close();
   }
@@ -56,15 +59,15 @@ interface Gateway {
   readonly s3: TrackedServer;
   readonly api: TrackedServer;
   readonly throttle: Throttle;
-  readonly cluster: EmbeddedCluster;
+  readonly backend: Backend;
+  readonly site: Site;
   readonly health: { phase: Phase };
-  /** Closes storage and the hash pool (after the servers have stopped). */
+  /** Closes the cluster and the hash pool (after the servers have stopped). */
   close(): Promise<void>;
 }
 
 /** Everything `serve` runs, built from the configuration; nothing listens yet. */
 async function buildGateway(config: Config, logger: Logger): Promise<Gateway> {
-  if (config['cluster.type'] !== 'embedded') throw new Error('cluster.type "arvados" is not available yet: use the embedded backend');
   const metrics = new PrometheusMetrics({
     labels: {
       operation: S3_OPERATIONS,
@@ -76,35 +79,28 @@ async function buildGateway(config: Config, logger: Logger): Promise<Gateway> {
   const hashPool = new HashPool({ threads: config['storage.hash_threads'] });
   const throttle = new Throttle(config['storage.write_throttle'], { onWait: (s) => metrics.throttleWait(s) });
   metrics.throttle(() => throttle.stats());
-  const cluster = await openEmbeddedCluster({
-    dataDir: config.data_dir,
-    ...(config['embedded.cluster_id'] ? { clusterId: config['embedded.cluster_id'] } : {}),
-    ...(config['embedded.admin_token'] ? { adminToken: config['embedded.admin_token'] } : {}),
-    blobSigningTtlSeconds: config['embedded.blob_signing_ttl_seconds'],
-    hashPool,
-    onMaintenanceError: (err) => logger.error({ err }, 'maintenance failed'),
-  }).catch(async (err: unknown) => {
+  const backend = await openBackend(config, { hashPool, metrics, logger }).catch(async (err: unknown) => {
     await hashPool.close();
     throw err;
   });
   const close = async (): Promise<void> => {
-    await cluster.close();
+    await backend.close();
     await hashPool.close();
   };
-  const blocks = instrumentBlockStore(cluster.blocks, metrics);
   const site = new Site({
-    cluster: { ...cluster, blocks },
+    cluster: backend.cluster,
     throttle,
     md5Stream: () => {
       const h = hashPool.stream('md5');
       return { update: (b) => h.update(b), digest: async () => (await h.digest()).toString('hex') };
     },
-    systemRootToken: config['cluster.system_root_token'] || cluster.bootstrap.adminToken,
+    systemRootToken: backend.systemRootToken,
     folderObjects: config['s3.folder_objects'],
     ...(config['storage.upload_memory_mib'] ? { uploadMemoryBytes: config['storage.upload_memory_mib'] * 1024 * 1024 } : {}),
   });
   metrics.memSegmentBytes(() => site.memSegmentBytes());
-  metrics.multipartInProgress(() => site.multipart.countInProgress());
+  // Counting every user's uploads takes a token that sees them all.
+  if (backend.systemRootToken) metrics.multipartInProgress(() => site.multipart.countInProgress());
   const health = { phase: 'starting' as Phase };
   const stopping = (): boolean => health.phase === 'stopping';
   const s3 = createServer(createS3App({
@@ -121,18 +117,21 @@ async function buildGateway(config: Config, logger: Logger): Promise<Gateway> {
   s3.headersTimeout = 60_000;
   s3.timeout = config['s3.request_timeout_seconds'] * 1000;
   s3.keepAliveTimeout = 65_000;
-  const ready = (): string | undefined =>
-    unreadiness({ phase: health.phase, listening: s3.listening && api.listening, db: () => cluster.db.prepare('SELECT 1').get() });
-  const api = createApiServer({
-    api: cluster.api,
-    keepHandler: createKeepHandler({ store: blocks }),
-    ...(config['metrics.management_token'] ? { managementToken: config['metrics.management_token'] } : {}),
-    extraRoutes: [
+  /** Why the gateway is not ready (undefined: ready). */
+  const unready = async (): Promise<string | undefined> => {
+    if (stopping()) return 'shutting down';
+    if (health.phase !== 'ready' || !s3.listening || !api.listening) return 'starting';
+    const why = await backend.unready();
+    return stopping() ? 'shutting down' : why;
+  };
+  const api = backend.createApiServer({
+    routes: [
       // Unauthenticated, for load balancers and probes; they tell nothing but up or down.
       { path: '/_health/ping', auth: 'none', handle: (_req, res) => sendHealth(res, undefined) },
-      { path: '/_health/ready', auth: 'none', handle: (_req, res) => sendHealth(res, ready()) },
+      { path: '/_health/ready', auth: 'none', handle: async (_req, res) => sendHealth(res, await unready()) },
       { path: '/metrics', handle: metricsHandler(metrics) },
     ],
+    ...(config['metrics.management_token'] ? { managementToken: config['metrics.management_token'] } : {}),
     onError: (err) => logger.error({ err }, 'API request failed'),
     onResponse: (e) => {
       metrics.apiRequest({ endpoint: e.endpoint, status: e.status, durationSeconds: e.durationMs / 1000 });
@@ -141,34 +140,62 @@ async function buildGateway(config: Config, logger: Logger): Promise<Gateway> {
       logger[level]({ requestId: e.requestId, endpoint: e.endpoint, status: e.status, durationMs: Math.round(e.durationMs) }, 'api request');
     },
   });
-  return { s3: track(s3, stopping), api: track(api, stopping), throttle, cluster, health, close };
+  return { s3: track(s3, stopping), api: track(api, stopping), throttle, backend, site, health, close };
 }
 
-/** Opens both listeners, writes credentials.json and tells the operator where things are. */
+/** Opens both listeners, lets the backend record them and tells the operator where things are. */
 async function announce(config: Config, gw: Gateway, logger: Logger): Promise<void> {
   const host = config['listen.host'];
   const s3Url = await listen(gw.s3.server, host, config['listen.s3_port'], 'listen.s3_port');
   const apiUrl = await listen(gw.api.server, host, config['listen.api_port'], 'listen.api_port');
-  gw.cluster.setApiUrl(apiUrl);
-  const credsPath = writeCredentialsFile(config.data_dir, credentialsFromToken(gw.cluster.bootstrap.adminToken, { s3: s3Url, api: apiUrl }));
-  process.stderr.write(
-    `keepgate ${gw.cluster.info.clusterId}: S3 endpoint ${s3Url}, Arvados REST/Keep API ${apiUrl}\n` +
-      `credentials (access key, secret key, token) in ${credsPath}\n`,
-  );
+  const { banner, fields } = gw.backend.started({ s3: s3Url, api: apiUrl });
+  process.stderr.write(`${banner}\n`);
   gw.health.phase = 'ready';
-  logger.info({ s3_endpoint: s3Url, api_endpoint: apiUrl, cluster_id: gw.cluster.info.clusterId }, 'keepgate ready');
+  logger.info(fields, 'keepgate ready');
 }
 
-/** Why the gateway is not ready (undefined: ready). */
-function unreadiness(s: { phase: Phase; listening: boolean; db: () => unknown }): string | undefined {
-  if (s.phase === 'stopping') return 'shutting down';
-  if (s.phase !== 'ready' || !s.listening) return 'starting';
-  try {
-    s.db();
+/**
+ * Trashes the staging collections of multipart uploads started more than
+ * multipart.expiry_hours ago, by any user: at start, then every hour. Listing every user's
+ * uploads takes the system root token (in remote mode, cluster.system_root_token).
+ */
+function startUploadSweeper(config: Config, gw: Gateway, logger: Logger): Periodic | undefined {
+  if (!gw.backend.systemRootToken) {
+    logger.warn('multipart expiry sweep disabled: it needs cluster.system_root_token');
     return undefined;
-  } catch (err) {
-    return `database: ${(err as Error).message}`;
   }
+  const maxAgeMs = config['multipart.expiry_hours'] * 3_600_000;
+  return periodic(UPLOAD_SWEEP_INTERVAL_MS, async (signal) => {
+    try {
+      const r = await gw.site.multipart.sweepExpired(Date.now(), { maxAgeMs, signal });
+      logger[r.trashed + r.failed > 0 ? 'info' : 'debug']({ ...r, expiry_hours: config['multipart.expiry_hours'] }, 'multipart expiry sweep');
+    } catch (err) {
+      logger.warn({ err }, 'multipart expiry sweep failed (the next run retries)');
+    }
+  });
+}
+
+interface Periodic {
+  /** Stops the timer; a run in progress is told to stop (its signal aborts) and waited for. */
+  stop(): Promise<void>;
+}
+
+/** Runs `task` now and every `intervalMs`, never two at once; `task` must not reject. */
+function periodic(intervalMs: number, task: (signal: AbortSignal) => Promise<void>): Periodic {
+  const abort = new AbortController();
+  let running: Promise<void> | undefined;
+  const run = (): void => {
+    running ??= task(abort.signal).finally(() => (running = undefined));
+  };
+  const timer = setInterval(run, intervalMs).unref();
+  run();
+  return {
+    async stop() {
+      clearInterval(timer);
+      abort.abort();
+      await running;
+    },
+  };
 }
 
 /** Arvados' health response shape: {"health":"OK"} or 503 {"health":"ERROR","error":…}. */

@@ -23,6 +23,7 @@ import { multipartEtag } from './etag.js';
 const STAGING_PROJECT = `${RESERVED_NAME_PREFIX}uploads`;
 const P = 'keepgate:upload_'; // property prefix of staging collections
 const MIN_PART_SIZE = 5 * 1024 * 1024;
+const SWEEP_PAGE = 1000;
 const partPath = (n: number): string => `part-${String(n).padStart(5, '0')}`;
 
 export interface UploadInfo {
@@ -146,6 +147,39 @@ export class Multipart {
       count: 'exact',
     }), 'NoSuchUpload');
     return page.items_available ?? page.items.length;
+  }
+
+  /**
+   * The expiry sweep: trashes the staging collections of uploads initiated more than
+   * `maxAgeMs` before `now`, whoever started them (listed and trashed with the system root
+   * token). An upload another gateway trashed first is skipped; other failures are counted
+   * and the sweep goes on. Stops between uploads once `signal` aborts.
+   */
+  async sweepExpired(now: number, opts: { maxAgeMs: number; signal?: AbortSignal }): Promise<{ trashed: number; failed: number }> {
+    const token = this.ctx.systemRootToken;
+    // ISO-8601 UTC times of one format compare as strings in time order.
+    const cutoff = new Date(now - opts.maxAgeMs).toISOString();
+    const result = { trashed: 0, failed: 0 };
+    for (let after = ''; ;) {
+      const page = await api(this.ctx.api.listCollections(token, {
+        filters: [[`properties.${P}initiated`, '<', cutoff], ['uuid', '>', after]],
+        select: ['uuid'],
+        order: ['uuid asc'],
+        limit: SWEEP_PAGE,
+        count: 'none',
+      }), 'NoSuchUpload');
+      for (const { uuid } of page.items) {
+        if (opts.signal?.aborted) return result;
+        try {
+          await api(this.ctx.api.trashCollection(token, uuid), 'NoSuchUpload');
+          result.trashed++;
+        } catch (err) {
+          if (!(err instanceof SiteError && err.reason === 'NoSuchUpload')) result.failed++;
+        }
+      }
+      if (page.items.length < SWEEP_PAGE) return result;
+      after = page.items.at(-1)!.uuid;
+    }
   }
 
   private async destination(p: Principal, bucket: string, key: string): Promise<{ collection: string; path: string }> {
