@@ -109,7 +109,9 @@ export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise
       blockDir,
       bootstrap,
       counters: ctx.counters,
-      commitStats: commit.stats,
+      get commitStats() {
+        return commit.stats;
+      },
       db,
       setApiUrl: (url) => api.setKeepServiceUrl(url),
       createUserWithToken: (attrs) =>
@@ -123,7 +125,7 @@ export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise
         if (closed) return;
         closed = true;
         await maintenance.stop();
-        commit.close();
+        await commit.close();
         db.close();
         await ownPool?.close();
       },

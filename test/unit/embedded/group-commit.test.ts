@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../../src/cluster/embedded/db.js';
 import { GroupCommit } from '../../../src/cluster/embedded/group-commit.js';
+import { WalSync } from '../../../src/cluster/embedded/wal-sync.js';
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'keepgate-gc-'));
@@ -74,6 +75,38 @@ test('a caller is resolved only after COMMIT: its change is visible from another
     commit.close();
     await assert.rejects(commit.run(() => 1), /closed/);
   } finally {
+    done();
+  }
+});
+
+test('commits are made durable by a WAL fdatasync; callers arriving during one share the next', async () => {
+  const { db, commit, done } = setup();
+  try {
+    await commit.run(() => db.prepare('INSERT INTO t VALUES (?, ?)').run('d', 1));
+    assert.equal(commit.stats.syncs, 1);
+    // The connection's own setting is left as it was for writes outside the group commit.
+    assert.equal(db.pragma('synchronous', { simple: true }), 2);
+    const wal = new WalSync(`${db.name}-wal`);
+    const first = wal.sync();
+    const shared = [wal.sync(), wal.sync(), wal.sync()];
+    await Promise.all([first, ...shared]);
+    assert.equal(wal.syncs(), 2);
+    await wal.close();
+  } finally {
+    done();
+  }
+});
+
+test('a failed WAL sync fails its batch and every later write (its pages may be lost)', async () => {
+  const { db, commit, done } = setup();
+  try {
+    unlinkSync(`${db.name}-wal`); // SQLite keeps writing its open file; ours cannot be opened
+    await assert.rejects(commit.run(() => db.prepare('INSERT INTO t VALUES (?, ?)').run('e', 1)), /write-ahead log/);
+    let ran = false;
+    await assert.rejects(commit.run(() => (ran = true)), /write-ahead log/);
+    assert.equal(ran, false);
+  } finally {
+    await commit.close();
     done();
   }
 });
