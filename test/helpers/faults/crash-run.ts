@@ -194,10 +194,11 @@ async function killSweeper(dataDir: string, rng: Rng): Promise<string | undefine
   let point: string | undefined;
   for await (const line of createInterface({ input: child.stdout })) {
     if (line.startsWith('deleting ')) deleting++;
-    const hit = (plan === 'open' && line === 'open') || (plan === 'swept' && line.startsWith('swept ')) || (plan === 'gc' && line.startsWith('deleting ') && deleting > nth);
+    // A GC with fewer deletions than planned is killed as it ends, while it closes the database.
+    const hit = (plan === 'open' && line === 'open') || (plan === 'swept' && line.startsWith('swept ')) || (plan === 'gc' && ((line.startsWith('deleting ') && deleting > nth) || line.startsWith('gc ')));
     if (hit && point === undefined) {
       child.kill('SIGKILL');
-      point = plan === 'gc' ? `mid-GC, during block delete #${deleting}` : `right after "${line.slice(0, 60)}"`;
+      point = plan === 'gc' && line.startsWith('deleting ') ? `mid-GC, during block delete #${deleting}` : `right after "${line.slice(0, 60)}"`;
     }
   }
   await exited;
