@@ -99,8 +99,8 @@ async function buildGateway(config: Config, logger: Logger): Promise<Gateway> {
     ...(config['storage.upload_memory_mib'] ? { uploadMemoryBytes: config['storage.upload_memory_mib'] * 1024 * 1024 } : {}),
   });
   metrics.memSegmentBytes(() => site.memSegmentBytes());
-  // Counting every user's uploads takes a token that sees them all.
-  if (backend.systemRootToken) metrics.multipartInProgress(() => site.multipart.countInProgress());
+  // Counting every user's uploads takes a token that sees them all; without one the gauge says NaN (unknown), not 0.
+  metrics.multipartInProgress(() => (backend.systemRootToken ? site.multipart.countInProgress() : NaN));
   const health = { phase: 'starting' as Phase };
   const stopping = (): boolean => health.phase === 'stopping';
   const s3 = createServer(createS3App({

@@ -1,5 +1,7 @@
-// Starts a real keepgate process (`keepgate serve`, embedded backend, fresh data
-// directory, ports chosen by the OS) for integration and client tests, and stops it.
+// Starts a real keepgate process (`keepgate serve`, ports chosen by the OS) for integration
+// and client tests, and stops it: on the embedded backend with a fresh data directory, or in
+// remote mode (`--cluster-type arvados`) in front of a cluster's REST API, where the S3 keys
+// are the given token with `_` for `/` and no data directory may appear.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +15,9 @@ export interface Gateway {
   readonly accessKey: string;
   readonly secretKey: string;
   readonly token: string;
+  /** Where the Arvados REST API is: this gateway's API listener, or the remote cluster's. */
+  readonly restEndpoint: string;
+  /** The data directory; in remote mode a path given as --data that the gateway must never create. */
   readonly dataDir: string;
   readonly proc: ChildProcess;
   /** Every line the server wrote to stdout/stderr so far. */
@@ -24,11 +29,22 @@ export interface Gateway {
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
-export async function startGateway(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Gateway> {
-  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'keepgate-test-'));
+export interface GatewayOptions {
+  readonly dataDir?: string;
+  readonly args?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly timeoutMs?: number;
+  /** Remote mode in front of this cluster API URL; `token` is the admin's (S3 keys and REST calls). */
+  readonly remote?: { readonly apiUrl: string; readonly token: string };
+}
+
+export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> {
+  const tempDir = opts.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'keepgate-test-'));
+  const dataDir = opts.dataDir ?? (opts.remote ? join(tempDir!, 'never-created') : tempDir!);
+  const mode = opts.remote ? ['--cluster-type', 'arvados', '--cluster-api-host', opts.remote.apiUrl] : [];
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'serve', '--data', dataDir, '--port', '0', '--api-port', '0', ...(opts.args ?? [])],
+    ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'serve', '--data', dataDir, '--port', '0', '--api-port', '0', ...mode, ...(opts.args ?? [])],
     { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: string[] = [];
@@ -47,7 +63,7 @@ export async function startGateway(opts: { dataDir?: string; args?: string[]; en
       rej(new Error(`keepgate exited with ${code}:\n${logs.join('\n')}`));
     });
   });
-  const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as Record<string, string>;
+  const creds = opts.remote ? remoteCredentials(opts.remote.token) : (JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as Record<string, string>);
   const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
     return exited;
@@ -58,13 +74,20 @@ export async function startGateway(opts: { dataDir?: string; args?: string[]; en
     accessKey: creds.access_key!,
     secretKey: creds.secret_key!,
     token: creds.token!,
+    restEndpoint: opts.remote?.apiUrl ?? ready.api_endpoint,
     dataDir,
     proc,
     logs,
     stop,
     async close() {
       await stop();
-      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };
+}
+
+/** What users of a gateway in remote mode use: their Arvados token with `_` for `/`, as both keys. */
+function remoteCredentials(token: string): Record<string, string> {
+  const key = token.replace(/\//g, '_');
+  return { access_key: key, secret_key: key, token };
 }
