@@ -23,6 +23,7 @@ import type { S3Op } from './ops.js';
 import { rawRequestBody } from './request-body.js';
 import { openPayload, type OpenedPayload } from './request-payload.js';
 import { sendError, sendResult, streamObject, type ResponseTarget } from './respond.js';
+import { lowerCaseHeaderMap } from './route-headers.js';
 import { parseRequest, splitRequestUrl } from './route.js';
 
 /** A pino logger fits; only these calls are made. */
@@ -59,6 +60,7 @@ export function createS3App(opts: S3AppOptions): S3RequestListener {
     now: opts.now ?? Date.now,
     logger: opts.logger ?? silentLogger,
     metrics: opts.metrics ?? noopMetrics,
+    ids: requestIds(),
     signingKeys: new SigningKeyCache(),
     resolveSecret: async (accessKey) => {
       const found = await opts.site.credentials.resolve(accessKey);
@@ -70,6 +72,7 @@ export function createS3App(opts: S3AppOptions): S3RequestListener {
 
 interface Deps extends S3AppOptions {
   readonly now: () => number;
+  readonly ids: () => { requestId: string; hostId: string };
   readonly logger: S3Logger;
   readonly metrics: Metrics;
   readonly signingKeys: SigningKeyCache;
@@ -89,9 +92,9 @@ interface Trace {
 
 async function serve(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
-  const requestId = randomBytes(8).toString('hex').toUpperCase();
+  const { requestId, hostId } = deps.ids();
   res.setHeader('x-amz-request-id', requestId);
-  res.setHeader('x-amz-id-2', randomBytes(24).toString('base64'));
+  res.setHeader('x-amz-id-2', hostId);
   const { rawPath, rawQuery } = splitRequestUrl(req.url ?? '/');
   const target: ResponseTarget = { isHead: req.method === 'HEAD', requestId, resource: rawPath };
   const trace: Trace = { operation: 'Unknown', bodyBytes: { bytes: 0 }, bytesOut: 0 };
@@ -195,9 +198,29 @@ async function authenticateRequest(
 
 /** Request headers with lower-case names, a repeated header's values joined with ',' (as signers do). */
 function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, values] of Object.entries(req.headersDistinct)) if (values) out[name] = values.join(',');
+  const out: Record<string, string> = lowerCaseHeaderMap();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    out[name] = Object.hasOwn(out, name) ? `${out[name]},${value}` : value;
+  }
   return out;
+}
+
+/**
+ * Unique request ids without a random draw per request: a random per-process prefix and a
+ * counter (16 hex digits, as AWS's), and an x-amz-id-2 of 24 bytes made the same way.
+ */
+function requestIds(): () => { requestId: string; hostId: string } {
+  const prefix = randomBytes(4).toString('hex').toUpperCase();
+  const host = randomBytes(24);
+  let counter = 0;
+  return () => {
+    counter = (counter + 1) >>> 0;
+    host.writeUInt32BE(counter, 20);
+    return { requestId: `${prefix}${counter.toString(16).toUpperCase().padStart(8, '0')}`, hostId: host.toString('base64') };
+  };
 }
 
 function payloadModeLabel(mode: PayloadMode): PayloadModeLabel {

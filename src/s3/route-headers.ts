@@ -6,9 +6,24 @@ import { S3Error } from './errors.js';
 
 export type HeaderMap = Readonly<Record<string, string | readonly string[] | undefined>>;
 
+const LOWER_CASE_NAMES: unique symbol = Symbol('header names are lower case');
+
+/**
+ * An empty record for headers whose names the caller writes in lower case (as Node gives
+ * them): lookups of absent headers then need no case-insensitive scan. The mark is a symbol,
+ * invisible to Object.entries and to copies made with spread.
+ */
+export function lowerCaseHeaderMap(): Record<string, string> {
+  return Object.defineProperty({}, LOWER_CASE_NAMES, { value: true }) as Record<string, string>;
+}
+
 /** The value of one header (name in lower case), repeated values joined with ", ". */
 export function headerValue(headers: HeaderMap, name: string): string | undefined {
-  const v = Object.hasOwn(headers, name) ? headers[name] : findCaseInsensitive(headers, name);
+  const v = Object.hasOwn(headers, name)
+    ? headers[name]
+    : (headers as { [LOWER_CASE_NAMES]?: boolean })[LOWER_CASE_NAMES]
+      ? undefined
+      : findCaseInsensitive(headers, name);
   if (v === undefined) return undefined;
   return typeof v === 'string' ? v : v.join(', ');
 }
