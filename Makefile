@@ -18,8 +18,12 @@ dist/.built: node_modules/.installed $(shell find src -name '*.ts' 2>/dev/null)
 
 build: dist/.built
 
+# Embedded backend in DATA by default. With ARVADOS_API_HOST set (here or in the environment) the
+# gateway runs in front of that Arvados cluster instead, with no data directory; it reads
+# ARVADOS_API_HOST, ARVADOS_API_HOST_INSECURE, ARVADOS_SYSTEM_ROOT_TOKEN and ARVADOS_KEEP_SERVICES
+# from the environment (make passes variables given on its command line through).
 run: build
-	node dist/src/main.js serve --data "$(DATA)" --port $(PORT) --api-port $(API_PORT) --host $(HOST)
+	node dist/src/main.js serve $(if $(ARVADOS_API_HOST),--cluster-type arvados,--data "$(DATA)") --port $(PORT) --api-port $(API_PORT) --host $(HOST)
 
 # The whole suite: unit, integration and real clients (compat), then the stress parts.
 test: node_modules/.installed
