@@ -1,14 +1,16 @@
 // Starting the servers under test, each as a child process with a fresh temp directory:
-// keepgate (the built gateway), s3rver (the peer) and the two ceiling servers.
+// keepgate (the built gateway), keepgate in remote mode (keepgate-remote.ts), s3rver (the
+// peer) and the two ceiling servers.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { S3Credentials } from '../lib/s3-client.js';
 import { freePort, waitUntilListening } from '../lib/processes.js';
 import type { ManagedChild, ProcessGroup } from '../lib/processes.js';
+import { startKeepgateRemote } from './keepgate-remote.js';
 
-export type ServerName = 'keepgate' | 's3rver' | 'ceiling' | 'ceiling-md5';
-export const SERVER_NAMES: readonly ServerName[] = ['keepgate', 's3rver', 'ceiling', 'ceiling-md5'];
+export type ServerName = 'keepgate' | 'keepgate-remote' | 's3rver' | 'ceiling' | 'ceiling-md5';
+export const SERVER_NAMES: readonly ServerName[] = ['keepgate', 'keepgate-remote', 's3rver', 'ceiling', 'ceiling-md5'];
 
 export interface BenchServer {
   readonly name: ServerName;
@@ -97,6 +99,8 @@ export function startServer(ctx: StartContext, name: ServerName): Promise<BenchS
   switch (name) {
     case 'keepgate':
       return startKeepgate(ctx);
+    case 'keepgate-remote':
+      return startKeepgateRemote(ctx);
     case 's3rver':
       return startS3rver(ctx);
     case 'ceiling':

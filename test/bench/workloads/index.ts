@@ -7,6 +7,12 @@ import { oneCollection } from './one-collection.js';
 import { head, smallGet, smallPut } from './small.js';
 import type { Workload } from './types.js';
 
+/** Every workload run over S3 on keepgate also runs on keepgate in remote mode, in the next row. */
+function withRemoteRow(w: Workload): Workload {
+  if (w.kind !== 'remote' || !w.servers.includes('keepgate')) return w;
+  return { ...w, servers: w.servers.flatMap((s) => (s === 'keepgate' ? ['keepgate', 'keepgate-remote'] as const : [s])) };
+}
+
 export const WORKLOADS: readonly Workload[] = [
   putLarge,
   putLargeSigned,
@@ -21,4 +27,4 @@ export const WORKLOADS: readonly Workload[] = [
   microManifest,
   microSigV4,
   storageWrite,
-];
+].map(withRemoteRow);
