@@ -1,20 +1,32 @@
 // What each compat test file shares: one keepgate process, a private temp directory for the
 // client's config and files, the harness's own S3 client for set-up and checks (the JS SDK
 // with checksums only where required, so set-up leans on as few server features as
-// possible), and the embedded REST API for collection properties.
+// possible), and the cluster's REST API for collection properties. The gateway runs on the
+// embedded backend, or in remote mode in front of an embedded server in another process,
+// talking to it as to a real Arvados cluster (keepgate's API extensions off, so per-file
+// attributes are derived, not stored).
 
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startApiServerProcess, type ApiServerProcess } from '../../contract/api-server-process.js';
 import { startGateway, type Gateway } from '../gateway.js';
 import type { ClientEnv } from './driver.js';
 import { jsSdkClient, listAllV2 } from './js-sdk.js';
 
 export const REGION = 'us-east-1';
 
+export type Backend = 'embedded' | 'remote';
+
 export interface Harness {
   readonly gateway: Gateway;
+  readonly backend: Backend;
+  /**
+   * Whether files keep their own attributes (user x-amz-meta-*, the multipart ETag): yes on the
+   * embedded backend; in remote mode against a plain Arvados cluster they are derived instead.
+   */
+  readonly keepsFileAttributes: boolean;
   readonly env: ClientEnv;
   readonly workDir: string;
   readonly admin: S3Client;
@@ -37,14 +49,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(label: string): Promise<Harness> {
-  const gateway = await startGateway();
+export async function startHarness(label: string, opts: { backend?: Backend } = {}): Promise<Harness> {
+  const backend = opts.backend ?? 'embedded';
+  let cluster: ApiServerProcess | undefined;
+  let gateway: Gateway;
+  try {
+    if (backend === 'remote') cluster = await startApiServerProcess();
+    gateway = await startGateway(cluster ? { remote: { apiUrl: cluster.url, token: cluster.adminToken }, args: ['--cluster-extensions', 'off'] } : {});
+  } catch (e) {
+    await cluster?.stop();
+    throw e;
+  }
   const workDir = mkdtempSync(join(tmpdir(), `keepgate-compat-${label}-`));
   const env: ClientEnv = { s3Endpoint: gateway.s3Endpoint, accessKey: gateway.accessKey, secretKey: gateway.secretKey, region: REGION, workDir };
   const admin = jsSdkClient(env, { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
 
   const api = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const res = await fetch(`${gateway.apiEndpoint}/arvados/v1/${path}`, {
+    const res = await fetch(`${gateway.restEndpoint}/arvados/v1/${path}`, {
       method,
       headers: { authorization: `Bearer ${gateway.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
@@ -56,6 +77,8 @@ export async function startHarness(label: string): Promise<Harness> {
 
   const harness: Harness = {
     gateway,
+    backend,
+    keepsFileAttributes: backend === 'embedded',
     env,
     workDir,
     admin,
@@ -108,6 +131,7 @@ export async function startHarness(label: string): Promise<Harness> {
     async close() {
       admin.destroy();
       await gateway.close();
+      await cluster?.stop();
       rmSync(workDir, { recursive: true, force: true });
     },
   };
