@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Cluster, ClusterInfo } from '../cluster.js';
 import { HashPool } from '../../common/hash-pool.js';
+import { CachingBlockStore } from '../../keep/block-cache.js';
 import { DirBlockStore } from '../../keep/dir-store.js';
 import { SigningBlockStore } from '../../keep/signing-store.js';
 import type { User } from '../../arvados-api/types.js';
@@ -33,6 +34,13 @@ export interface EmbeddedClusterOptions {
   readonly hashThreads?: number;
   /** A shared pool (not closed by close()); otherwise one is created and owned. */
   readonly hashPool?: HashPool;
+  /**
+   * Memory for recently read blocks (default 32 MiB). Reading a small block from its file
+   * costs several threadpool round trips and an MD5 check on a worker; a hit costs neither.
+   * Blocks larger than this are never kept. Written blocks are not cached: a block is
+   * served from memory only after it was read, and so verified, from disk.
+   */
+  readonly blockCacheBytes?: number;
   /** Default true: submitted locators and Keep reads need valid signatures. */
   readonly requireSignatures?: boolean;
   /** Period of the trash sweep + block GC; default 10 minutes, 0 disables the timer. */
@@ -70,6 +78,7 @@ export interface EmbeddedCluster extends Cluster {
 export const DATABASE_FILE = 'metadata.sqlite';
 const DEFAULT_TTL = 1_209_600;
 const DEFAULT_MAINTENANCE_MS = 10 * 60 * 1000;
+const DEFAULT_BLOCK_CACHE_BYTES = 32 * 2 ** 20;
 
 export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
   const clock = opts.clock ?? Date.now;
@@ -95,7 +104,8 @@ export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise
     };
     const bootstrap = bootstrapAdmin(ctx, opts);
     const blockDir = await DirBlockStore.open({ dataDir: opts.dataDir, hashPool, clock });
-    const blocks = new SigningBlockStore(blockDir, { key: meta.blobSigningKey, ttlSeconds: ttl, requireSignatures: ctx.requireSignatures, clock });
+    const cached = new CachingBlockStore(blockDir, { maxBytes: opts.blockCacheBytes ?? DEFAULT_BLOCK_CACHE_BYTES });
+    const blocks = new SigningBlockStore(cached, { key: meta.blobSigningKey, ttlSeconds: ttl, requireSignatures: ctx.requireSignatures, clock });
     const api = new EmbeddedApi(ctx);
     const maintenance = new Maintenance(opts.maintenanceIntervalMs ?? DEFAULT_MAINTENANCE_MS, async () => {
       await sweepTrash(ctx, clock());
