@@ -34,7 +34,7 @@ export class EmbeddedApi implements ArvadosApi {
   }
 
   private auth(token: string, target?: RequestTarget): Principal {
-    const p = authenticate(this.ctx.sql, token, this.ctx.now());
+    const p = authenticate(this.ctx.sql, token, this.ctx.now(), { memo: this.ctx.memo });
     if (target) requireScope(p, target);
     return p;
   }

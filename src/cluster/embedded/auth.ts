@@ -10,6 +10,7 @@
 
 import { parseToken } from './ids.js';
 import { forbidden, unauthorized } from './errors.js';
+import { remembered, type ReadMemo } from './read-memo.js';
 import type { Sql } from './statements.js';
 
 export interface Principal {
@@ -37,26 +38,25 @@ interface TokenRow {
 }
 
 /** Resolves a token (v2 or bare v1 secret); 401 if unknown, expired or its user is inactive. */
-export function authenticate(db: Sql, token: string, now: number): Principal {
+export function authenticate(db: Sql, token: string, now: number, opts: { memo?: ReadMemo } = {}): Principal {
   const presented = parseToken(token);
   if (!presented) throw unauthorized();
-  const row = db
-    .prepare(
-      `SELECT a.uuid, a.owner_uuid, a.expires_at, a.scopes, u.is_admin, u.is_active
-         FROM api_client_authorizations a JOIN users u ON u.uuid = a.owner_uuid
-        WHERE a.secret = ?`,
-    )
-    .get(presented.secret) as TokenRow | undefined;
-  if (!row || (presented.uuid !== undefined && presented.uuid !== row.uuid)) throw unauthorized();
+  const lookup = (): { row: TokenRow; scopes: string[] } | undefined => {
+    const row = db
+      .prepare(
+        `SELECT a.uuid, a.owner_uuid, a.expires_at, a.scopes, u.is_admin, u.is_active
+           FROM api_client_authorizations a JOIN users u ON u.uuid = a.owner_uuid
+          WHERE a.secret = ?`,
+      )
+      .get(presented.secret) as TokenRow | undefined;
+    return row && { row, scopes: JSON.parse(row.scopes) as string[] };
+  };
+  const found = remembered(opts.memo, `token\0${presented.secret}`, lookup);
+  if (!found || (presented.uuid !== undefined && presented.uuid !== found.row.uuid)) throw unauthorized();
+  const { row, scopes } = found;
   if (row.expires_at !== null && Date.parse(row.expires_at) <= now) throw unauthorized();
   if (!row.is_active) throw unauthorized();
-  return {
-    token,
-    tokenUuid: row.uuid,
-    userUuid: row.owner_uuid,
-    isAdmin: row.is_admin === 1,
-    scopes: JSON.parse(row.scopes) as string[],
-  };
+  return { token, tokenUuid: row.uuid, userUuid: row.owner_uuid, isAdmin: row.is_admin === 1, scopes };
 }
 
 export function scopeAllows(scopes: readonly string[], target: RequestTarget): boolean {

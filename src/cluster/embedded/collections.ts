@@ -11,6 +11,7 @@ import { runList } from './listing.js';
 import { requireLevel } from './ownership.js';
 import { inTrashedProject, Level, levelOn } from './permissions.js';
 import { checkSelect, pageOf } from './query.js';
+import { remembered } from './read-memo.js';
 import { signManifest } from './signing.js';
 import { COLLECTION_SELECTABLE, COLLECTION_SPEC, collectionRecord, GET_DEFAULT, LIST_DEFAULT, ROW_COLUMNS, type CollectionRow } from './collection-records.js';
 import { ensureManifest, refreshStalePdhs } from './manifest-cache.js';
@@ -50,7 +51,12 @@ export function pdhSourceReader(ctx: StoreContext, p: Principal): (pdh: string, 
 export async function getCollection(ctx: StoreContext, p: Principal, uuidOrPdh: string, opts: { select?: string[]; include_trash?: boolean } = {}): Promise<Collection> {
   const select = checkSelect(opts.select, COLLECTION_SELECTABLE);
   if (isPdh(uuidOrPdh)) return pdhRecord(ctx, p, uuidOrPdh, select);
-  const row = visibleCollection(ctx, p, uuidOrPdh, { includeTrash: opts.include_trash, need: Level.read });
+  const includeTrash = opts.include_trash === true;
+  // Shared by the callers of one database state; collectionRecord may add the manifest it
+  // loads or builds for that state to the row, which later readers then reuse.
+  const row = remembered(ctx.memo, `collection\0${p.userUuid}\0${p.isAdmin}\0${uuidOrPdh}\0${includeTrash}`, () =>
+    visibleCollection(ctx, p, uuidOrPdh, { includeTrash, need: Level.read }),
+  );
   return collectionRecord(ctx, p, row, select ?? GET_DEFAULT);
 }
 

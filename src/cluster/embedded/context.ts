@@ -3,6 +3,7 @@
 
 import type { Db } from './db.js';
 import type { GroupCommit } from './group-commit.js';
+import type { ReadMemo } from './read-memo.js';
 import type { StatementCache } from './statements.js';
 
 /** Work counters that tests assert on instead of timing (and metrics may export). */
@@ -17,6 +18,11 @@ export interface StoreContext {
   readonly db: Db;
   /** Prepared statements over `db`, reused across calls. */
   readonly sql: StatementCache;
+  /**
+   * Read-only lookups reused until the next write (read-memo.ts). Absent in one-shot tools
+   * that write outside the group commit: every lookup then reads the database.
+   */
+  readonly memo?: ReadMemo;
   readonly commit: GroupCommit;
   /** Milliseconds since the epoch. */
   readonly now: () => number;

@@ -16,6 +16,7 @@ import { bootstrapAdmin, loadClusterMeta, type Bootstrap } from './bootstrap.js'
 import type { EmbeddedCounters, StoreContext } from './context.js';
 import { openDatabase, type Db } from './db.js';
 import { GroupCommit, type GroupCommitStats } from './group-commit.js';
+import { ReadMemo } from './read-memo.js';
 import { StatementCache } from './statements.js';
 import { collectGarbage, sweepTrash, type GcResult, type SweepResult } from './sweep.js';
 import { insertToken, insertUser } from './users.js';
@@ -89,10 +90,12 @@ export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise
   const db = openDatabase(join(opts.dataDir, DATABASE_FILE));
   try {
     const meta = loadClusterMeta(db, opts);
-    const commit = new GroupCommit(db);
+    const memo = new ReadMemo(db);
+    const commit = new GroupCommit(db, { onCommit: () => memo.clear() });
     const ctx: StoreContext = {
       db,
       sql: new StatementCache(db),
+      memo,
       commit,
       now: clock,
       clusterId: meta.clusterId,

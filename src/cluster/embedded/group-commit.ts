@@ -41,7 +41,8 @@ export class GroupCommit {
   private readonly wal: WalSync | undefined;
   private readonly pragmas;
 
-  constructor(db: Db) {
+  /** `onCommit` runs after every transaction this queue ends (committed or rolled back). */
+  constructor(db: Db, private readonly opts: { onCommit?: () => void } = {}) {
     this.db = db;
     const walMode = !db.memory && db.pragma('journal_mode', { simple: true }) === 'wal';
     this.wal = walMode ? new WalSync(`${db.name}-wal`) : undefined;
@@ -95,6 +96,7 @@ export class GroupCommit {
       return;
     } finally {
       if (this.pragmas) this.db.exec(this.pragmas.restore);
+      this.opts.onCommit?.();
     }
     if (!this.wal) return settle(batch, outcomes);
     this.wal.sync().then(
