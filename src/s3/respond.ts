@@ -69,6 +69,8 @@ export function sendError(res: ServerResponse, err: S3Error, target: ResponseTar
   for (const name of res.getHeaderNames()) if (!KEPT_ON_ERROR.has(name)) res.removeHeader(name);
   res.statusCode = err.status;
   setHeaders(res, headers);
+  // Overload and an unreachable cluster are passing states: tell clients when to retry.
+  if (err.status === 503 && !res.hasHeader('retry-after')) res.setHeader('retry-after', err.code === 'SlowDown' ? '1' : '5');
   if (target.isHead) {
     res.end();
     return 0;

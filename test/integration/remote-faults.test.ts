@@ -49,6 +49,7 @@ async function killCluster(): Promise<void> {
 
 interface Reply {
   status: number;
+  headers: IncomingMessage['headers'];
   body: Buffer;
   /** Set when the connection broke before the body was complete. */
   error?: Error;
@@ -64,7 +65,7 @@ function s3Request(method: string, path: string, opts: { body?: Buffer[]; betwee
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: s3Port, method, path, headers: signed.headers as Record<string, string>, agent: false }, (res) => {
       const chunks: Buffer[] = [];
-      const done = (error?: Error): void => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), ...(error && { error }) });
+      const done = (error?: Error): void => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ...(error && { error }) });
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => (res.complete ? done() : done(new Error('response cut short'))));
       res.on('error', (e) => done(e));
@@ -130,6 +131,7 @@ test('cluster killed mid-upload: 503 ServiceUnavailable, nothing committed, uplo
   const r = await s3Request('PUT', '/faults/big.bin', { body: chunks, between: async (i) => (i === 7 ? killCluster() : undefined) });
   assert.equal(r.status, 503, r.body.toString());
   assert.equal(errorCode(r), 'ServiceUnavailable');
+  assert.ok(Number(r.headers['retry-after']) > 0, 'a 503 says when to retry');
   // While the cluster is down every request fails the same way, within the timeout.
   const down = await s3Request('GET', '/faults/kept.txt');
   assert.equal(down.status, 503);
@@ -146,17 +148,18 @@ test('cluster killed mid-upload: 503 ServiceUnavailable, nothing committed, uplo
 });
 
 test('cluster killed mid-download: the transfer is cut (never a wrong body), then 503, then whole again after recovery', async () => {
-  // A file of three blocks, written through the API so each block is separate.
-  const parts = [randomBytes(1 << 20), randomBytes(1 << 20), randomBytes(1 << 20)];
+  // A file of six blocks, written through the API so each block is separate: the gateway
+  // reads ahead, so the last block is asked for only once the response is under way.
+  const parts = Array.from({ length: 6 }, () => randomBytes(1 << 20));
   const locators = [];
   for (const p of parts) locators.push((await cluster.blocks.put(p, { token: proc.adminToken })).locator);
-  const manifest = `. ${locators.join(' ')} 0:${3 << 20}:three.bin\n`;
+  const manifest = `. ${locators.join(' ')} 0:${6 << 20}:three.bin\n`;
   const c = await cluster.api.createCollection(proc.adminToken, { name: 'three-blocks', manifest_text: manifest }, { select: ['uuid'] });
   const whole = Buffer.concat(parts);
 
   // Stop the cluster just before the gateway asks for the last block.
   beforeBlockRead = async (locator) => {
-    if (locator.startsWith(md5(parts[2]!))) {
+    if (locator.startsWith(md5(parts[5]!))) {
       beforeBlockRead = async () => {};
       await killCluster();
     }
