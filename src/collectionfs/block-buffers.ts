@@ -6,10 +6,12 @@
 // 1 MiB up) come from here and go back here; smaller ones are ordinary allocations.
 //
 // With `shared`, pooled buffers are SharedArrayBuffer-backed, so a BlockStore that hashes on a
-// worker thread (common/hash-pool.ts) reads them in place instead of copying them. A worker
-// keeps every shared buffer it was sent alive until its own (rare) garbage collection, so use
-// `shared` only with one long-lived pool for the process (buffers are reused, seldom dropped)
-// and a `keep` large enough for the usual number of blocks in flight.
+// worker thread (common/hash-pool.ts) reads them in place instead of copying them. A dropped
+// shared buffer is freed only once every thread that saw it has collected its object for it,
+// and V8 does not count shared memory towards its collection triggers: measured, dropping idle
+// buffers to save memory left over 1 GB of dead ones resident. So use `shared` only with one
+// long-lived pool for the process (buffers are reused, seldom dropped) and a `keep` large
+// enough for the usual number of blocks in flight.
 
 export interface BlockBuffersOptions {
   /** Size of a full block (the largest segment). */

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { DomainError } from './errors.js';
-import { HASH_WORKER_SOURCE } from './hash-worker-source.js';
+import { HASH_WORKER_SOURCE, YOUNG_GENERATION_MB } from './hash-worker-source.js';
 
 export type HashAlgorithm = 'md5' | 'sha256';
 
@@ -229,7 +229,7 @@ export class HashPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(HASH_WORKER_SOURCE, { eval: true, name: 'hash-pool' });
+    const worker = new Worker(HASH_WORKER_SOURCE, { eval: true, name: 'hash-pool', resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     const slot: Slot = { worker, jobs: new Map(), queuedBytes: 0, streams: 0, dead: false };
     worker.unref(); // idle workers must not keep the process alive; ref()'d while jobs are pending
     worker.on('message', (m: Reply) => this.onReply(slot, m));
