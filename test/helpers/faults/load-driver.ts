@@ -35,7 +35,8 @@ const PART = 5 * 1024 * 1024;
 
 export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const agent = new Agent({ keepAlive: true, maxSockets: opts.clients });
-  const t: S3Target = { ...opts.target, agent };
+  // The deadline detects hangs; slow answers under this much load are reported as latency.
+  const t: S3Target = { ...opts.target, agent, timeoutMs: 120_000 };
   const report: LoadReport = { requests: 0, errors: [], latencies: new Map(), state: new Map() };
   const deadline = Date.now() + opts.durationMs;
   try {

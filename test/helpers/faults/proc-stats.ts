@@ -29,3 +29,14 @@ export function socketCount(pid: number): number {
   }
   return n;
 }
+
+/** Resident bytes of the `[heap]` mapping: the brk arena of the C allocator (malloc'd buffers). */
+export function mallocHeapBytes(pid: number): number {
+  let rss = 0;
+  let inHeap = false;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inHeap = line.endsWith('[heap]');
+    else if (inHeap && line.startsWith('Rss:')) rss += Number(/(\d+)/.exec(line)![1]) * 1024;
+  }
+  return rss;
+}

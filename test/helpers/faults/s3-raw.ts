@@ -14,6 +14,8 @@ export interface S3Target {
   readonly endpoint: string; // http://127.0.0.1:<port>
   readonly credentials: Credentials;
   readonly agent?: Agent;
+  /** Deadline of each request unless the request sets its own (default 30 s). */
+  readonly timeoutMs?: number;
 }
 
 export interface RawS3Request {
@@ -55,9 +57,10 @@ export function s3(target: S3Target, req: RawS3Request): Promise<RawS3Response> 
   const headers = signHeaders(target, req);
   return new Promise((resolve, reject) => {
     const cr = openRequest(target, req.method, req.path, headers);
+    const deadline = req.timeoutMs ?? target.timeoutMs ?? 30_000;
     const timer = setTimeout(() => {
-      cr.destroy(new HangError(`${req.method} ${req.path}: no complete answer within ${req.timeoutMs ?? 30_000} ms`));
-    }, req.timeoutMs ?? 30_000);
+      cr.destroy(new HangError(`${req.method} ${req.path}: no complete answer within ${deadline} ms`));
+    }, deadline);
     cr.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
