@@ -1,4 +1,4 @@
-// The long crash run: at least 50 seeded SIGKILLs of a real gateway across PutObject,
+// The long crash run: at least 50 seeded SIGKILLs (44 rounds, 7 of them also killing a GC child) of a real gateway across PutObject,
 // UploadPart, CompleteMultipartUpload, CopyObject, DeleteObjects and maintenance (trash sweep
 // and block GC in a child killed mid-run), on one data directory that accumulates state.
 // KEEPGATE_STRESS_SEED replays a run; KEEPGATE_CRASH_ROUNDS changes its length.
@@ -12,7 +12,7 @@ import { runCrashRounds } from '../helpers/faults/crash-run.js';
 import { CRASH_KINDS } from '../helpers/faults/crash-workloads.js';
 import { stressSeed } from '../helpers/faults/seed.js';
 
-const ROUNDS = Number(process.env.KEEPGATE_CRASH_ROUNDS ?? 46);
+const ROUNDS = Number(process.env.KEEPGATE_CRASH_ROUNDS ?? 44);
 const dataDir = mkdtempSync(join(tmpdir(), 'keepgate-crash-stress-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
