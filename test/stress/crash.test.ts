@@ -1,6 +1,7 @@
-// The long crash run: at least 50 seeded SIGKILLs (44 rounds, 7 of them also killing a GC child) of a real gateway across PutObject,
+// The long crash run: at least 50 seeded SIGKILLs of a real gateway across PutObject,
 // UploadPart, CompleteMultipartUpload, CopyObject, DeleteObjects and maintenance (trash sweep
-// and block GC in a child killed mid-run), on one data directory that accumulates state.
+// and block GC in a child killed mid-run; 44 rounds, 7 of them with a GC child), on one data
+// directory that accumulates state.
 // KEEPGATE_STRESS_SEED replays a run; KEEPGATE_CRASH_ROUNDS changes its length.
 
 import assert from 'node:assert/strict';
