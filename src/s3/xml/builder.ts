@@ -1,9 +1,10 @@
-// The one place that configures fast-xml-parser's builder. Responses are written as S3
-// writes them: `<?xml version="1.0" encoding="UTF-8"?>`, a newline, then the document on one
-// line, with `<Empty></Empty>` for empty elements and `"` escaped (AWS sends
-// `<ETag>&quot;…&quot;</ETag>`).
+// Response bodies are written as S3 writes them: `<?xml version="1.0" encoding="UTF-8"?>`, a
+// newline, then the document on one line, with `<Empty></Empty>` for empty elements and `"`
+// escaped (AWS sends `<ETag>&quot;…&quot;</ETag>`). A document is described as nested
+// XmlElements and serialised here directly: a listing page is a thousand entries, and a
+// general-purpose builder (with its own copy of the tree) cost more than everything else
+// in the request.
 
-import { XMLBuilder } from 'fast-xml-parser';
 import type { Checksums } from './types.js';
 
 export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -41,16 +42,6 @@ export function escapeXmlText(s: string): string {
   });
 }
 
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  suppressEmptyNode: false,
-  processEntities: false,
-  format: false,
-  tagValueProcessor: (_name: string, value: unknown) => escapeXmlText(String(value)),
-  attributeValueProcessor: (_name: string, value: unknown) => escapeXmlText(String(value)),
-});
-
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 export interface DocumentOptions {
@@ -65,7 +56,7 @@ export function xmlDocument(root: string, body: XmlElements, options: DocumentOp
   const attrs: Record<string, string> = {};
   if (options.namespace) attrs['@_xmlns'] = S3_XMLNS;
   for (const [k, v] of Object.entries(options.attributes ?? {})) attrs[`@_${k}`] = v;
-  return XML_DECLARATION + builder.build({ [root]: { ...attrs, ...prune(body) } });
+  return XML_DECLARATION + element(root, { ...attrs, ...body });
 }
 
 /** Element with attributes, for the few S3 elements that have some (Grantee). */
@@ -75,19 +66,31 @@ export function withAttributes(attributes: Readonly<Record<string, string>>, bod
   return { ...out, ...body };
 }
 
-function prune(body: XmlElements): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, content] of Object.entries(body)) {
-    if (content !== undefined) out[name] = pruneContent(content);
+/**
+ * `<name>` with `content`: text is escaped, a list repeats the element, child elements go in
+ * order (undefined ones left out); in an element's object, `@_x` keys are its attributes and
+ * `#text` its text.
+ */
+function element(name: string, content: XmlContent): string {
+  if (typeof content === 'string') return `<${name}>${escapeXmlText(content)}</${name}>`;
+  if (isList(content)) {
+    let out = '';
+    for (const item of content) out += element(name, item);
+    return out;
   }
-  return out;
+  let attrs = '';
+  let inner = '';
+  for (const key of Object.keys(content)) {
+    const value = content[key];
+    if (value === undefined) continue;
+    if (key.startsWith('@_')) attrs += ` ${key.slice(2)}="${escapeXmlText(String(value))}"`;
+    else if (key === '#text') inner += escapeXmlText(String(value));
+    else inner += element(key, value);
+  }
+  return `<${name}${attrs}>${inner}</${name}>`;
 }
 
-function pruneContent(content: XmlContent): unknown {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map(pruneContent);
-  return prune(content as XmlElements);
-}
+const isList = (c: XmlContent): c is readonly XmlContent[] => Array.isArray(c);
 
 /** ISO 8601 with milliseconds and Z, as S3 writes timestamps in XML. */
 export const xmlTimestamp = (d: Date): string => d.toISOString();
