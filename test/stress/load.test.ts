@@ -73,7 +73,9 @@ test(`${CLIENTS} clients of mixed traffic for ${SECONDS} s: no errors, no leaks`
   assert.deepEqual(report.errors.slice(0, 20), [], `${report.errors.length} errors`);
   assert.ok(report.requests > CLIENTS * 5, `only ${report.requests} requests were made`);
   assert.ok(fdCount(pid) <= before.fds + 2, 'file descriptors leaked');
-  assert.ok(jsAfter <= before.js + RSS_SLACK, `JS heap + external grew from ${mib(before.js)} to ${mib(jsAfter)}`);
+  // External memory includes the shared pool of idle 64 MiB block buffers, which may refill up
+  // to the upload budget ((write_throttle + 2) x 64 MiB by default) after the baseline was taken.
+  assert.ok(jsAfter <= before.js + 6 * 64 * MiB + RSS_SLACK, `JS heap + external grew from ${mib(before.js)} to ${mib(jsAfter)}`);
   // Seen failing: the C allocator's brk heap grows run over run (medium-size Buffers are
   // malloc'd under glibc's dynamic mmap threshold and the arena fragments) while the JS heap and
   // external memory stay flat; GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 keeps it flat.
