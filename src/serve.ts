@@ -13,6 +13,7 @@ import { ConfigError } from './config/load.js';
 import type { Config, ConfigKey } from './config/schema.js';
 import { metricsHandler, PrometheusMetrics } from './metrics/prometheus.js';
 import { createS3App } from './s3/app.js';
+import { refuseExpectation } from './s3/expectation.js';
 import { S3_ERRORS } from './s3/errors.js';
 import { CHECKSUM_ALGORITHMS, S3_OPERATIONS } from './s3/ops.js';
 import { openBackend, type Backend } from './serve-backend.js';
@@ -112,6 +113,7 @@ async function buildGateway(config: Config, logger: Logger): Promise<Gateway> {
     metrics,
     hasher: (alg) => hashPool.stream(alg),
   }));
+  s3.on('checkExpectation', refuseExpectation);
   // Large uploads may legitimately take long; a stalled socket may not.
   s3.requestTimeout = 0;
   s3.headersTimeout = 60_000;

@@ -189,6 +189,9 @@ export class Multipart {
     if (loc.kind === 'project') throw new SiteError('InvalidArgument', 'invalid argument: path is not in a collection');
     if (loc.byPdh) throw new SiteError('AccessDenied', 'a portable data hash bucket is read-only');
     if (loc.path === '' || key.endsWith('/')) throw new SiteError('InvalidArgument', 'invalid object name for a multipart upload');
+    // Refuse now what Complete would refuse: an update that changes nothing needs the same
+    // write permission, so a reader of a shared bucket leaves no staging garbage behind.
+    await api(this.ctx.api.updateCollection(p.token, loc.id, {}, { select: ['uuid'] }), 'NoSuchBucket');
     return { collection: loc.id, path: loc.path };
   }
 
