@@ -4,6 +4,9 @@ DATA ?= ./data
 PORT ?= 9000
 API_PORT ?= 9001
 HOST ?= 127.0.0.1
+# Medium-size Buffers are malloc'd; under glibc's dynamic mmap threshold the heap fragments and
+# RSS grows under load without being given back. A fixed threshold keeps it flat (see README).
+export GLIBC_TUNABLES := glibc.malloc.mmap_threshold=131072
 NODE_TEST := node --import tsx --test --test-reporter=spec --test-concurrency=1
 
 .PHONY: run serve build test test-unit test-integration test-compat test-stress bench lint typecheck clean
