@@ -52,6 +52,7 @@ export interface S3AppOptions {
 export type S3RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 const silentLogger: S3Logger = { info: () => {}, error: () => {} };
+const NON_ASCII = /[\x80-\xff]/;
 
 /** The request listener of the S3 endpoint, for node:http createServer. */
 export function createS3App(opts: S3AppOptions): S3RequestListener {
@@ -174,7 +175,9 @@ async function authenticateRequest(
   r: { rawPath: string; rawQuery: string; headers: Record<string, string>; op: S3Op },
 ): Promise<AuthResult> {
   // Node reads header bytes as Latin-1; signers hash the UTF-8 the SDKs send (non-ASCII x-amz-meta-*).
-  const headers = Object.fromEntries(Object.entries(r.headers).map(([name, value]) => [name, fromWireLatin1(value)]));
+  const headers = Object.values(r.headers).some((v) => NON_ASCII.test(v))
+    ? Object.fromEntries(Object.entries(r.headers).map(([name, value]) => [name, fromWireLatin1(value)]))
+    : r.headers;
   const authReq: AuthRequest = {
     method: req.method ?? '',
     rawPath: r.rawPath,

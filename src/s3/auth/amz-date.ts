@@ -9,9 +9,11 @@ export function parseAmzDate(value: string): number | undefined {
   const m = ISO_BASIC.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  if (h > 23 || mi > 59 || s > 59) return undefined;
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  // Date.UTC rolls 20130230 over into March: reject anything that did not round-trip.
-  return formatAmzDate(ms) === value ? ms : undefined;
+  // Date.UTC rolls 20130230 over into March (and year 0099 into 1999): reject anything that moved.
+  const date = new Date(ms);
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d ? ms : undefined;
 }
 
 export function formatAmzDate(ms: number): string {
