@@ -1,9 +1,8 @@
 // Blocks as files on local disk: `<dataDir>/keep/<first 3 hex>/<md5>`. A put is durable before
-// it resolves: temp file, fsync, rename, fsync of the directory (shared between concurrent
-// puts, see dir-sync.ts). Every put and get is checked against the MD5 on a worker thread; a
-// big block is written (to keep/tmp) while it is hashed, then renamed once its hash names it.
-// Fsyncs run on the libuv threadpool, so many concurrent puts need a threadpool larger than
-// the default 4 (UV_THREADPOOL_SIZE, set by main).
+// it resolves: temp file in the block's directory, fsync, rename, fsync of the directory
+// (shared between concurrent puts, see dir-sync.ts). Every put and get is checked against
+// the MD5 on a worker thread. Fsyncs run on the libuv threadpool, so many concurrent puts
+// need a threadpool larger than the default 4 (UV_THREADPOOL_SIZE, set by main).
 import * as nodeFs from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -17,7 +16,6 @@ import {
   type BlockPutResult,
   type BlockStore,
 } from './block-store.js';
-import { readWhole, writeDurably } from './dir-store-files.js';
 import { DirectorySyncer } from './dir-sync.js';
 import { locatorHash } from './locator.js';
 
@@ -51,13 +49,6 @@ const EMPTY_HASH = EMPTY_BLOCK_LOCATOR.slice(0, 32);
 const BLOCK_NAME = /^[0-9a-f]{32}$/;
 const PREFIX_NAME = /^[0-9a-f]{3}$/;
 const TEMP_NAME = /^[0-9a-f]{32}\.tmp-[0-9a-f]+$/;
-const STAGING_DIR = 'tmp';
-/**
- * Blocks at least this big are written while they are hashed: the put then takes about the
- * longer of the two instead of their sum. (A block that turns out to exist already was written
- * for nothing; smaller ones are hashed first and never rewritten.)
- */
-const WRITE_WHILE_HASHING = 1024 * 1024;
 const UNAVAILABLE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
 
 const errCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
@@ -84,10 +75,7 @@ export class DirBlockStore implements BlockStore {
   /** Creates the block directory if needed and removes temp files left by a crash. */
   static async open(opts: DirBlockStoreOptions): Promise<DirBlockStore> {
     const store = new DirBlockStore(opts);
-    await store.fs.mkdir(join(store.root, STAGING_DIR), { recursive: true });
-    for (const name of await store.fs.readdir(join(store.root, STAGING_DIR))) {
-      await store.fs.unlink(join(store.root, STAGING_DIR, name)).catch(() => {});
-    }
+    await store.fs.mkdir(store.root, { recursive: true });
     for (const prefix of await store.prefixDirs()) {
       for (const name of await store.fs.readdir(join(store.root, prefix))) {
         if (TEMP_NAME.test(name)) await store.fs.unlink(join(store.root, prefix, name)).catch(() => {});
@@ -105,7 +93,6 @@ export class DirBlockStore implements BlockStore {
     if (opts.md5 !== undefined && !BLOCK_NAME.test(opts.md5)) throw new DomainError('InvalidArgument', `invalid md5 ${JSON.stringify(opts.md5)}`);
     const hashing = this.pool.md5(data);
     hashing.catch(() => {}); // awaited below, unless the write fails first
-    if (opts.md5 === undefined && data.length >= WRITE_WHILE_HASHING) return this.putUnnamed(data, hashing);
     const md5 = opts.md5 ?? (await hashing);
     const verify = async (): Promise<void> => {
       const actual = await hashing;
@@ -121,7 +108,7 @@ export class DirBlockStore implements BlockStore {
     if (hash === EMPTY_HASH) return Buffer.alloc(0);
     let data: Buffer;
     try {
-      data = await readWhole(this.fs, this.blockPath(hash));
+      data = await this.readWhole(this.blockPath(hash));
     } catch (err) {
       throw this.mapError(err, hash);
     }
@@ -169,55 +156,6 @@ export class DirBlockStore implements BlockStore {
     }
   }
 
-  private async putUnnamed(data: Uint8Array, hashing: Promise<string>): Promise<BlockPutResult> {
-    const staged = this.stage(data);
-    staged.catch(() => {}); // awaited in place(), or discarded
-    let md5: string;
-    try {
-      md5 = await hashing;
-    } catch (err) {
-      await this.discard(staged);
-      throw err;
-    }
-    await this.withLock(md5, () => this.place(md5, data, staged));
-    return { locator: `${md5}+${data.length}`, replicas: 1, storageClasses: { default: 1 } };
-  }
-
-  /** A durable copy of `data` under keep/tmp; resolves to its path. */
-  private async stage(data: Uint8Array): Promise<string> {
-    const tmp = join(this.root, STAGING_DIR, `staged-${randomBytes(8).toString('hex')}`);
-    try {
-      await writeDurably(this.fs, tmp, data, this.clock?.());
-      return tmp;
-    } catch (err) {
-      await this.fs.unlink(tmp).catch(() => {});
-      throw err;
-    }
-  }
-
-  /** Moves a staged copy to its block name, unless the block is already there. */
-  private async place(md5: string, data: Uint8Array, staged: Promise<string>): Promise<void> {
-    try {
-      const dir = await this.ensurePrefix(md5.slice(0, 3));
-      const path = join(dir, md5);
-      if (await this.sameContent(path, data)) {
-        await this.discard(staged);
-        const now = new Date(this.clock?.() ?? Date.now());
-        await this.fs.utimes(path, now, now);
-      } else {
-        await this.fs.rename(await staged, path);
-      }
-      await this.syncer.sync(dir);
-    } catch (err) {
-      await this.discard(staged);
-      throw this.mapError(err, md5);
-    }
-  }
-
-  private async discard(staged: Promise<string>): Promise<void> {
-    await staged.then((path) => this.fs.unlink(path)).catch(() => {});
-  }
-
   private async write(md5: string, data: Uint8Array, verify: () => Promise<void>): Promise<void> {
     const dir = await this.ensurePrefix(md5.slice(0, 3));
     const path = join(dir, md5);
@@ -242,7 +180,7 @@ export class DirBlockStore implements BlockStore {
     try {
       const st = await this.fs.stat(path);
       if (st.size !== data.length) return false;
-      return (await readWhole(this.fs, path)).equals(data);
+      return (await this.readWhole(path)).equals(data);
     } catch (err) {
       if (errCode(err) === 'ENOENT') return false;
       throw err;
@@ -252,12 +190,44 @@ export class DirBlockStore implements BlockStore {
   private async writeNew(dir: string, md5: string, data: Uint8Array, verify: () => Promise<void>): Promise<void> {
     const tmp = join(dir, `${md5}.tmp-${randomBytes(6).toString('hex')}`);
     try {
-      await writeDurably(this.fs, tmp, data, this.clock?.());
+      const fh = await this.fs.open(tmp, 'wx', 0o644);
+      try {
+        for (let off = 0; off < data.length; ) off += (await fh.write(data, off, data.length - off)).bytesWritten;
+        if (this.clock) {
+          const now = new Date(this.clock());
+          await fh.utimes(now, now);
+        }
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
       await verify();
       await this.fs.rename(tmp, join(dir, md5));
     } catch (err) {
       await this.fs.unlink(tmp).catch(() => {});
       throw err;
+    }
+  }
+
+  /**
+   * The file in one buffer of exactly its size, read in as few calls as the kernel allows
+   * (readFile reads 512 KiB at a time, each a thread-pool round trip). The buffer is not from
+   * Node's shared pool, so the hash pool can move it to a worker without a copy.
+   */
+  private async readWhole(path: string): Promise<Buffer> {
+    const fh = await this.fs.open(path, 'r');
+    try {
+      const { size } = await fh.stat();
+      const buf = Buffer.allocUnsafeSlow(size);
+      let at = 0;
+      while (at < size) {
+        const { bytesRead } = await fh.read(buf, at, size - at, at);
+        if (bytesRead === 0) break; // shrank meanwhile: the hash check rejects it
+        at += bytesRead;
+      }
+      return at === size ? buf : buf.subarray(0, at);
+    } finally {
+      await fh.close();
     }
   }
 

@@ -57,55 +57,7 @@ test('concurrent puts into one directory share directory fsyncs', async () => {
   assert.ok(dirSyncs.length >= 1 && dirSyncs.length < same.length - 1, `${dirSyncs.length} directory fsyncs for ${same.length - 1} puts`);
 });
 
-test('a big block is written while it is hashed: file fsync, rename, directory fsync, in that order', async () => {
-  const events: string[] = [];
-  const store = await ctx.open({
-    fs: wrappedFs({
-      onSync: (p) => events.push(p.includes('staged-') ? 'sync-file' : `sync-dir:${p.slice(ctx.dataDir.length)}`),
-      onRename: (from) => events.push(from.includes('staged-') ? 'rename' : 'rename?'),
-    }),
-  });
-  const data = randomBytes(1024 * 1024 + 1);
-  const hash = md5(data);
-  assert.equal((await store.put(data)).locator, `${hash}+${data.length}`);
-  events.push('resolved');
-  const dir = `/keep/${hash.slice(0, 3)}`;
-  assert.deepEqual(events.filter((e) => e !== 'sync-dir:/keep'), ['sync-file', 'rename', `sync-dir:${dir}`, 'resolved']);
-  assert.ok((await store.get(hash)).equals(data));
-  // Put again: the copy written while hashing is dropped, the block is not replaced.
-  events.length = 0;
-  await store.put(data);
-  events.push('resolved');
-  assert.deepEqual(events, ['sync-file', `sync-dir:${dir}`, 'resolved']);
-  assert.deepEqual((await ctx.files()).filter((f) => f.includes('staged-')), []);
-});
-
-test('opening a store empties keep/tmp (copies staged by a process that died)', async () => {
-  await ctx.open();
-  const { writeFile } = await import('node:fs/promises');
-  await writeFile(join(ctx.dataDir, 'keep', 'tmp', 'staged-0123'), 'partial');
-  await ctx.open();
-  assert.deepEqual((await ctx.files()).filter((f) => f.includes('staged-')), []);
-});
-
 for (const code of ['ENOSPC', 'EDQUOT']) {
-  test(`${code} while writing a big block: Unavailable, and neither a block nor a temp file is left`, async () => {
-    const store = await ctx.open({
-      fs: wrappedFs({
-        write: (_path, real) =>
-          (async (buf: Uint8Array, off: number, len: number) => {
-            if (len > 100_000) return real(buf, off, 100_000);
-            throw Object.assign(new Error(`${code}: no space left on device, write`), { code });
-          }) as typeof real,
-      }),
-    });
-    const before = await ctx.files();
-    const data = randomBytes(2 * 1024 * 1024);
-    await assert.rejects(store.put(data), (e) => isDomainError(e, 'Unavailable'));
-    assert.deepEqual(await ctx.files(), before);
-    await assert.rejects(store.head(md5(data)), (e) => isDomainError(e, 'NotFound'));
-  });
-
   test(`${code} while writing: Unavailable, and neither a block nor a temp file is left`, async () => {
     const store = await ctx.open({
       fs: wrappedFs({
