@@ -4,6 +4,7 @@
 // Content addressed by PDH never changes, so those entries need no revalidation.
 
 import type { ArvadosApi } from '../arvados-api/api.js';
+import type { Properties } from '../arvados-api/types.js';
 import { TtlCache } from '../common/ttl-cache.js';
 import { api } from './api-errors.js';
 import { buildIndex, type CollectionIndex } from './collection-index.js';
@@ -11,7 +12,7 @@ import type { Principal } from './principal.js';
 
 const FULL_SELECT = [
   'uuid', 'name', 'owner_uuid', 'portable_data_hash', 'modified_at', 'manifest_text', 'properties',
-  'replication_desired', 'storage_classes_desired', 'x_keepgate_file_attrs',
+  'replication_desired', 'storage_classes_desired', 'x_keepgate_file_attrs', 'version',
 ];
 
 export class CollectionCache {
@@ -35,5 +36,24 @@ export class CollectionCache {
     const index = buildIndex(c, { folderObjects: this.deps.folderObjects });
     this.cache.set(key, index);
     return index;
+  }
+
+  /**
+   * Applies a write this gateway just committed to the caller's cached copy, when nothing else
+   * changed the collection's files in between (its version moved by exactly one); otherwise
+   * the copy is dropped and the next read fetches the collection again.
+   */
+  applyOwnWrite(p: Principal, uuid: string, after: { version?: number; modified_at?: string; properties?: Properties }, change: (index: CollectionIndex) => void): void {
+    const key = `${p.tokenUuid}\0${uuid}`;
+    const hit = this.cache.get(key);
+    if (!hit) return;
+    if (hit.version === undefined || after.version !== hit.version + 1 || after.modified_at === undefined) {
+      this.cache.delete(key);
+      return;
+    }
+    change(hit);
+    if (after.properties) hit.properties = after.properties;
+    hit.version = after.version;
+    hit.modifiedAt = after.modified_at;
   }
 }

@@ -27,12 +27,13 @@ export async function commitFile(ctx: SiteContext, p: Principal, c: CommitFile):
   const manifest = marshalManifest({ files: [{ path: SOURCE, segments: c.segments }], emptyDirs: [] });
   const require = c.require ?? 'not-dir';
   try {
-    await ctx.api.updateCollection(p.token, c.collection, { manifest_text: manifest }, {
+    const after = await ctx.api.updateCollection(p.token, c.collection, { manifest_text: manifest }, {
       replace_files: { [`/${c.path}`]: `manifest_text/${SOURCE}` },
       x_keepgate_file_attrs: { [c.path]: c.attrs },
       x_keepgate_preconditions: { [c.path]: require },
-      select: ['uuid', 'modified_at'],
+      select: ['uuid', 'modified_at', 'version', 'properties'],
     });
+    ctx.collections.applyOwnWrite(p, c.collection, after, (index) => index.putFile(c.path, c.segments, c.attrs));
   } catch (err) {
     if (err instanceof ArvadosApiError && err.status === 412) {
       throw require === 'absent'
@@ -47,11 +48,12 @@ export async function commitFile(ctx: SiteContext, p: Principal, c: CommitFile):
 export async function commitDirectory(ctx: SiteContext, p: Principal, collection: string, path: string): Promise<'created' | 'exists'> {
   const manifest = marshalManifest({ files: [], emptyDirs: [SOURCE] });
   try {
-    await ctx.api.updateCollection(p.token, collection, { manifest_text: manifest }, {
+    const after = await ctx.api.updateCollection(p.token, collection, { manifest_text: manifest }, {
       replace_files: { [`/${path}`]: `manifest_text/${SOURCE}` },
       x_keepgate_preconditions: { [path]: 'absent' },
-      select: ['uuid', 'modified_at'],
+      select: ['uuid', 'modified_at', 'version', 'properties'],
     });
+    ctx.collections.applyOwnWrite(p, collection, after, (index) => index.putDir(path, new Date(ctx.now())));
     return 'created';
   } catch (err) {
     if (err instanceof ArvadosApiError && err.status === 412) return 'exists';
@@ -64,12 +66,13 @@ export async function commitRemoval(
   ctx: SiteContext, p: Principal, collection: string, path: string, what: 'file' | 'empty-dir',
 ): Promise<'removed' | 'unchanged'> {
   try {
-    await ctx.api.updateCollection(p.token, collection, {}, {
+    const after = await ctx.api.updateCollection(p.token, collection, {}, {
       replace_files: { [`/${path}`]: '' },
       x_keepgate_file_attrs: { [what === 'file' ? path : `${path}/`]: null },
       x_keepgate_preconditions: { [path]: what === 'file' ? 'not-dir' : 'empty-dir' },
-      select: ['uuid', 'modified_at'],
+      select: ['uuid', 'modified_at', 'version', 'properties'],
     });
+    ctx.collections.applyOwnWrite(p, collection, after, (index) => (what === 'file' ? index.removeFile(path) : index.removeDir(path)));
     return 'removed';
   } catch (err) {
     if (err instanceof ArvadosApiError && err.status === 412) return 'unchanged';
