@@ -1,7 +1,10 @@
-// Upload bodies without allocating them: every chunk is a 1 MiB view into one preallocated
-// random pool. The pool is deliberately not a multiple of the chunk size and each chunk's first
-// 16 bytes are stamped with (stream seed, chunk index), so no two 64 MiB blocks of a body and no
-// two runs are identical: a content-addressed store cannot win by deduplicating.
+// Upload bodies without allocating them: every 1 MiB chunk is a view into one preallocated
+// random pool, preceded by its own 16-byte stamp (stream seed, chunk index, body size), so no
+// two 64 MiB blocks of a body and no two runs are identical: a content-addressed store cannot
+// win by deduplicating. The stamp is a separate small buffer, never written into the pool:
+// the pool is immutable, so a chunk's bytes are the same whenever the client reads them (a
+// stamp written into the pool would change the chunks of a body bigger than the pool that
+// overlap it, between computing a payload hash and sending the body).
 import { createHash, randomFillSync } from 'node:crypto';
 
 export const MiB = 1024 * 1024;
@@ -22,22 +25,19 @@ export class PayloadPool {
     this.pool = randomFillSync(Buffer.allocUnsafe(POOL_BYTES));
   }
 
-  /**
-   * The chunks of one body. A chunk's bytes are only stable until the generator has moved
-   * about 60 chunks further (the pool region is then reused), far beyond what a socket holds.
-   */
+  /** The chunks of one body: for each MiB a 16-byte stamp, then a view of the rest in the pool. */
   *chunks(spec: BodySpec): Generator<Buffer> {
     const span = POOL_BYTES - CHUNK_BYTES;
     let offset = (spec.seed * 7919 * 4096) % span;
     for (let index = 0, sent = 0; sent < spec.size; index++) {
       const length = Math.min(CHUNK_BYTES, spec.size - sent);
-      const chunk = this.pool.subarray(offset, offset + length);
-      if (length >= STAMP_BYTES) {
-        chunk.writeUInt32LE(spec.seed >>> 0, 0);
-        chunk.writeUInt32LE(index, 4);
-        chunk.writeDoubleLE(spec.size, 8);
-      }
-      yield chunk;
+      const stamped = Math.min(STAMP_BYTES, length);
+      const stamp = Buffer.alloc(STAMP_BYTES);
+      stamp.writeUInt32LE(spec.seed >>> 0, 0);
+      stamp.writeUInt32LE(index, 4);
+      stamp.writeDoubleLE(spec.size, 8);
+      yield stamp.subarray(0, stamped);
+      if (length > stamped) yield this.pool.subarray(offset + stamped, offset + length);
       sent += length;
       offset = (offset + CHUNK_BYTES + 4096) % span;
     }

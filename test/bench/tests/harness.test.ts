@@ -64,6 +64,22 @@ test('payload chunks have the requested total size and differ between seeds and 
   assert.equal(new Set([...a, ...b]).size, 4);
 });
 
+test('a body bigger than the pool has the same bytes however late each chunk is read', () => {
+  const pool = new PayloadPool();
+  const spec = { size: 70 * MiB + 9, seed: 3 };
+  const expected = pool.sha256Hex(spec);
+  // An uploader reads a chunk's bytes some time after the generator yielded it.
+  const hash = createHash('sha256');
+  const queue: Buffer[] = [];
+  for (const chunk of pool.chunks(spec)) {
+    queue.push(chunk);
+    if (queue.length > 200) hash.update(queue.shift()!);
+  }
+  for (const chunk of queue) hash.update(chunk);
+  assert.equal(hash.digest('hex'), expected);
+  assert.equal(pool.sha256Hex(spec), expected, 'and the same again');
+});
+
 test('sha256Hex is the hash of exactly the bytes the chunks yield', () => {
   const pool = new PayloadPool();
   const spec = { size: 3 * MiB + 5, seed: 9 };
