@@ -24,10 +24,12 @@ export interface BlockBuffersOptions {
 
 /** Growth steps below this are left to the allocator (cheap, and too many to be worth keeping). */
 const POOLED_MIN = 1024 * 1024;
+/** Idle growth-step buffers kept per size. */
+const IDLE_GROWTH_STEPS = 2;
 
 interface Waiter {
   readonly limit: number;
-  readonly wake: () => void;
+  readonly wake: (met: boolean) => void;
 }
 
 export class BlockBuffers {
@@ -90,6 +92,9 @@ export class BlockBuffers {
     this.idle.set(capacity, list);
     this.order.push(buf);
     this.idleBytes += capacity;
+    // Growth steps are plenty when a few of each size wait; more are what a burst of uploads
+    // left behind.
+    if (capacity < this.blockSize && list.length > IDLE_GROWTH_STEPS) this.drop(list[0]!);
     // Over the limit: drop the buffers idle the longest (their size is the least in demand).
     while (this.idleBytes > this.keepBytes) {
       const old = this.order.shift()!;
@@ -97,6 +102,13 @@ export class BlockBuffers {
       same.splice(same.indexOf(old), 1);
       this.idleBytes -= old.length;
     }
+  }
+
+  private drop(buf: Buffer): void {
+    const list = this.idle.get(buf.length)!;
+    list.splice(list.indexOf(buf), 1);
+    this.order.splice(this.order.indexOf(buf), 1);
+    this.idleBytes -= buf.length;
   }
 
   idleCount(): number {
@@ -109,27 +121,27 @@ export class BlockBuffers {
   }
 
   /**
-   * Resolves once at most `limit` bytes are in use, or after `timeoutMs` at the latest (a
-   * buffer dropped without being given back only stops counting when it is collected).
+   * Resolves true once at most `limit` bytes are in use, or false after `timeoutMs` (a buffer
+   * dropped without being given back only stops counting when it is collected).
    */
-  whenBelow(limit: number, timeoutMs: number): Promise<void> {
-    if (this.inUse <= limit) return Promise.resolve();
+  whenBelow(limit: number, timeoutMs: number): Promise<boolean> {
+    if (this.inUse <= limit) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiter: Waiter = {
         limit,
-        wake: () => {
+        wake: (met) => {
           clearTimeout(timer);
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          resolve();
+          resolve(met);
         },
       };
-      const timer = setTimeout(waiter.wake, timeoutMs);
+      const timer = setTimeout(() => waiter.wake(false), timeoutMs);
       this.waiters.push(waiter);
     });
   }
 
   private release(capacity: number): void {
     this.inUse -= capacity;
-    for (const w of this.waiters.filter((w) => this.inUse <= w.limit)) w.wake();
+    for (const w of this.waiters.filter((w) => this.inUse <= w.limit)) w.wake(true);
   }
 }

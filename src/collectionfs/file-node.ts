@@ -69,9 +69,9 @@ export class FileNode {
         start = pos;
       } else if (!seg) {
         const n = Math.min(maxBlockSize, data.length - src);
-        // After a full block, a write at the end is most likely a long stream: give the new
+        // Past the first block, a write at the end is most likely a long stream: give the new
         // segment a full block at once rather than growing it step by step.
-        const mem = prev?.length === maxBlockSize ? MemSegment.withCapacity(maxBlockSize, buffers) : new MemSegment();
+        const mem = this.startsFullSegment(pos, maxBlockSize) ? MemSegment.withCapacity(maxBlockSize, buffers) : new MemSegment();
         this.memBytes += mem.writeAt(0, chunk(n), buffers);
         this.segments.push(mem);
         index++;
@@ -134,6 +134,13 @@ export class FileNode {
     this.segments[index] = stored;
     this.memBytes -= stored.length;
     return true;
+  }
+
+  /** Whether a write at `pos` would start a new segment with a full block's buffer. */
+  startsFullSegment(pos: number, maxBlockSize: number): boolean {
+    if (pos < maxBlockSize || pos !== this.size()) return false;
+    const last = this.segments.at(-1);
+    return last?.kind !== 'mem' || last.flushing !== undefined || last.length === maxBlockSize;
   }
 
   contains(seg: MemSegment): boolean {

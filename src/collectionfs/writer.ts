@@ -28,6 +28,11 @@ export class FileWriter {
     return this.position;
   }
 
+  /** Whether the next write takes a new full-block buffer (callers may wait for memory first). */
+  takesBlock(): boolean {
+    return this.file.startsFullSegment(this.position, this.deps.buffers.blockSize);
+  }
+
   async write(chunk: Uint8Array): Promise<void> {
     if (this.closed) throw new DomainError('InvalidArgument', 'write after close');
     this.throwFlushError();

@@ -60,6 +60,7 @@ export async function writeBody(
     ...(opts.storageClasses?.length ? { storageClasses: opts.storageClasses } : {}),
   });
   const blockSize = deps.blockBuffers.blockSize;
+  const blockRoom = deps.uploadMemoryBytes - blockSize;
   // A body that ends up as one block has that block's MD5, which the block store computes
   // anyway: the body is hashed on its own only once it is known to span several blocks.
   let md5: Md5Stream | undefined;
@@ -79,6 +80,10 @@ export async function writeBody(
       if (md5 === undefined && size + chunk.length >= blockSize) md5 = await startMd5();
       const behind = md5?.update(chunk);
       if (behind) await behind;
+      // A long body takes a full block at a time: only once the budget has room for one.
+      while (writer.takesBlock() && blockRoom >= 0 && deps.blockBuffers.inUseBytes() > blockRoom) {
+        if (!(await deps.blockBuffers.whenBelow(blockRoom, BUDGET_WAIT_MS))) break; // waited long enough
+      }
       size += chunk.length;
       await writer.write(chunk);
       // Many concurrent uploads each filling a 64 MiB block would hold too much: past the

@@ -175,3 +175,32 @@ test('after a full block, a streaming write takes a full block for the next segm
   assert.equal(blockBuffers.inUseBytes(), 0);
   assert.deepEqual(await fs.read('f', 4 * MiB - 1, 2), Buffer.from([63, 0x7a]));
 });
+
+test('at most two idle buffers of each growth-step size are kept; full blocks up to keep', () => {
+  const MiB = 1024 * 1024;
+  const pool = new BlockBuffers({ blockSize: 4 * MiB, keep: 8 });
+  const steps = [pool.take(MiB), pool.take(MiB), pool.take(MiB)];
+  const blocks = [pool.take(4 * MiB), pool.take(4 * MiB), pool.take(4 * MiB)];
+  for (const b of [...steps, ...blocks]) pool.give(b);
+  assert.equal(pool.idleCount(), 5, 'the oldest 1 MiB one was dropped');
+  assert.equal(pool.take(MiB), steps[2]);
+  assert.equal(pool.take(MiB), steps[1]);
+  assert.notEqual(pool.take(MiB), steps[0], 'a new one');
+});
+
+test('takesBlock(): a sequential writer past its first block asks for a full block only when it needs a new one', async () => {
+  const hold = gate();
+  const blockBuffers = new BlockBuffers({ blockSize: 8 });
+  const { fs } = newFs({ blocks: new MemoryBlockStore({ onPut: () => hold.promise }), blockBuffers });
+  const w = fs.openWriter('f');
+  assert.equal(w.takesBlock(), false, 'the first block grows step by step');
+  await w.write(Buffer.from('abcdefgh')); // full, being written
+  assert.equal(w.takesBlock(), true);
+  await w.write(Buffer.from('ij'));
+  assert.equal(w.takesBlock(), false, 'room left in the segment it took');
+  await w.write(Buffer.from('klmnop'));
+  assert.equal(w.takesBlock(), true);
+  hold.open();
+  await fs.sync();
+  assert.equal((await fs.read('f', 0, 16)).toString(), 'abcdefghijklmnop');
+});

@@ -133,3 +133,24 @@ test('a failed upload gives its buffers back', async () => {
   assert.equal(deps.blockBuffers.inUseBytes(), 0);
   assert.equal(deps.openWrites.size, 0);
 });
+
+test('long uploads over a budget of three blocks (each new block waits for room) all finish', async () => {
+  const blockSize = 1000;
+  let maxInUse = 0;
+  const { deps } = setup({ blockSize, uploadMemoryBytes: 3 * blockSize });
+  const watched: BodyWriterDeps = {
+    ...deps,
+    blocks: new MemoryBlockStore({
+      onPut: async () => {
+        maxInUse = Math.max(maxInUse, deps.blockBuffers.inUseBytes());
+        await new Promise((r) => setImmediate(r));
+      },
+    }),
+  };
+  const bodies = [1, 2, 3, 4, 5].map((n) => randomBytes(6000 + n * 37));
+  const written = await Promise.all(bodies.map((b) => writeBody(watched, chunked(b, [100]), { token: 't' })));
+  written.forEach((w, i) => assert.equal(w.md5, md5Hex(bodies[i]!)));
+  // The first block of each upload grows without asking (then the budget makes it flush early).
+  assert.ok(maxInUse <= (3 + bodies.length) * blockSize, `${maxInUse} bytes in use`);
+  assert.equal(deps.blockBuffers.inUseBytes(), 0);
+});
