@@ -32,8 +32,13 @@ export interface ReencodeOptions {
   readonly plusIsSpace: boolean;
 }
 
+// Text made only of unreserved characters (and '/', where kept) encodes to itself.
+const UNCHANGED_WITH_SLASH = /^[A-Za-z0-9\-._~/]*$/;
+const UNCHANGED = /^[A-Za-z0-9\-._~]*$/;
+
 /** AWS URI-encoding of the text that `raw` (percent-encoded) stands for. */
 export function reencode(raw: string, opts: ReencodeOptions): string {
+  if ((opts.keepSlash ? UNCHANGED_WITH_SLASH : UNCHANGED).test(raw)) return raw;
   let out = '';
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);

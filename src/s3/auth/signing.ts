@@ -1,7 +1,7 @@
 // SigV4 key derivation and the HMAC primitives shared by request, chunk and trailer
 // signatures. Derived keys are cached because deriving one costs four HMACs, more than the
 // signature itself; the cache is bounded so that random scopes cannot grow it.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
@@ -10,7 +10,7 @@ export function hmac(key: Buffer | string, data: string): Buffer {
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 /** Constant-time comparison of two signatures (any equal-length difference takes as long). */
