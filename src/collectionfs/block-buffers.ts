@@ -20,6 +20,8 @@ export interface BlockBuffersOptions {
   readonly keep?: number;
   /** Allocate SharedArrayBuffer-backed buffers (see above; default false). */
   readonly shared?: boolean;
+  /** Once no buffer was taken for this long, the idle ones are dropped (default 5 s). */
+  readonly releaseAfterMs?: number;
 }
 
 /** Growth steps below this are left to the allocator (cheap, and too many to be worth keeping). */
@@ -40,6 +42,9 @@ export class BlockBuffers {
   private readonly idle = new Map<number, Buffer[]>();
   private readonly order: Buffer[] = [];
   private idleBytes = 0;
+  private readonly releaseAfterMs: number;
+  private lastTake = 0;
+  private releaseTimer: NodeJS.Timeout | undefined;
   /** Bytes of pooled-size buffers handed out and neither given back nor collected. */
   private inUse = 0;
   private waiters: Waiter[] = [];
@@ -51,6 +56,7 @@ export class BlockBuffers {
     this.blockSize = opts.blockSize;
     this.keepBytes = (opts.keep ?? 4) * opts.blockSize;
     this.shared = opts.shared ?? false;
+    this.releaseAfterMs = opts.releaseAfterMs ?? 5000;
   }
 
   /** Whether buffers of exactly `capacity` bytes are pooled. */
@@ -77,6 +83,7 @@ export class BlockBuffers {
       buf = this.shared ? Buffer.from(new SharedArrayBuffer(capacity)) : Buffer.allocUnsafeSlow(capacity);
     }
     this.inUse += capacity;
+    this.lastTake = performance.now();
     this.collected.register(buf.buffer, capacity, buf.buffer);
     return buf;
   }
@@ -96,11 +103,20 @@ export class BlockBuffers {
     // left behind.
     if (capacity < this.blockSize && list.length > IDLE_GROWTH_STEPS) this.drop(list[0]!);
     // Over the limit: drop the buffers idle the longest (their size is the least in demand).
-    while (this.idleBytes > this.keepBytes) {
-      const old = this.order.shift()!;
-      const same = this.idle.get(old.length)!;
-      same.splice(same.indexOf(old), 1);
-      this.idleBytes -= old.length;
+    while (this.idleBytes > this.keepBytes) this.drop(this.order[0]!);
+    this.releaseTimer ??= setTimeout(() => this.releaseIfQuiet(), this.releaseAfterMs).unref();
+  }
+
+  // After a burst the pool would hold up to `keep` blocks of memory for good. Once nothing was
+  // taken for a while it lets them all go (while buffers are taken, none is dropped this way:
+  // a shared buffer dropped is freed only at the main thread's next full collection).
+  private releaseIfQuiet(): void {
+    this.releaseTimer = undefined;
+    const quietFor = performance.now() - this.lastTake;
+    if (quietFor >= this.releaseAfterMs) {
+      while (this.order.length > 0) this.drop(this.order[0]!);
+    } else if (this.order.length > 0) {
+      this.releaseTimer = setTimeout(() => this.releaseIfQuiet(), this.releaseAfterMs - quietFor).unref();
     }
   }
 

@@ -204,3 +204,18 @@ test('takesBlock(): a sequential writer past its first block asks for a full blo
   await fs.sync();
   assert.equal((await fs.read('f', 0, 16)).toString(), 'abcdefghijklmnop');
 });
+
+test('once no buffer was taken for releaseAfterMs, the idle ones are let go; taking keeps them', async () => {
+  const MiB = 1024 * 1024;
+  const pool = new BlockBuffers({ blockSize: 4 * MiB, releaseAfterMs: 30 });
+  const [a, b] = [pool.take(4 * MiB), pool.take(4 * MiB)];
+  pool.give(a);
+  for (let i = 0; i < 4; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    pool.give(pool.take(4 * MiB)); // busy: a stays
+  }
+  assert.equal(pool.idleCount(), 1);
+  pool.give(b);
+  while (pool.idleCount() > 0) await new Promise((r) => setTimeout(r, 10)); // (the test hangs if never)
+  assert.notEqual(pool.take(4 * MiB), a);
+});
