@@ -7,7 +7,9 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 
 /** What query code needs: the database itself or a StatementCache over it. */
-export type Sql = Pick<Db, 'prepare'>;
+export interface Sql {
+  prepare(source: string): Statement;
+}
 
 export class StatementCache implements Sql {
   private readonly cache = new Map<string, Statement>();
@@ -17,13 +19,13 @@ export class StatementCache implements Sql {
     private readonly max = 1000,
   ) {}
 
-  prepare<P extends unknown[] | {} = unknown[], R = unknown>(source: string): Statement<P, R> {
+  prepare(source: string): Statement {
     let stmt = this.cache.get(source);
     if (stmt === undefined) {
       stmt = this.db.prepare(source);
       if (this.cache.size >= this.max) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(source, stmt);
     }
-    return stmt as unknown as Statement<P, R>;
+    return stmt;
   }
 }
