@@ -62,7 +62,10 @@ export async function writeBody(
   const blockSize = deps.blockBuffers.blockSize;
   const blockRoom = deps.uploadMemoryBytes - blockSize;
   // A body that ends up as one block has that block's MD5, which the block store computes
-  // anyway: the body is hashed on its own only once it is known to span several blocks.
+  // anyway, so a body is hashed on its own only once it is past a quarter of a block (parts
+  // of multipart uploads are smaller). Later would cost a longer body that much more time:
+  // its hash can only finish that much after its last byte.
+  const ownHashFrom = blockSize / 4;
   let md5: Md5Stream | undefined;
   const startMd5 = async (): Promise<Md5Stream> => {
     const stream = deps.md5Stream();
@@ -77,7 +80,7 @@ export async function writeBody(
   deps.openWrites.add(fs);
   try {
     for await (const chunk of body) {
-      if (md5 === undefined && size + chunk.length >= blockSize) md5 = await startMd5();
+      if (md5 === undefined && size + chunk.length > ownHashFrom) md5 = await startMd5();
       const behind = md5?.update(chunk);
       if (behind) await behind;
       // A long body takes a full block at a time: only once the budget has room for one.
