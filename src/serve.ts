@@ -93,7 +93,7 @@ async function buildGateway(config: Config, logger: Logger): Promise<Gateway> {
     throttle,
     md5Stream: () => {
       const h = hashPool.stream('md5');
-      return { update: (b) => h.update(b), digest: async () => (await h.digest()).toString('hex') };
+      return { update: (b) => h.update(b), digest: async () => (await h.digest()).toString('hex'), cancel: () => h.cancel() };
     },
     systemRootToken: backend.systemRootToken,
     folderObjects: config['s3.folder_objects'],
