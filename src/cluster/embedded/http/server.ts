@@ -1,6 +1,8 @@
 // The embedded backend's HTTP face: the Arvados REST subset under /arvados/v1/, the Keep
 // block API on the same listener (what keep_services/accessible points at), and a slot for
 // operational endpoints (/_health/ping, /metrics) that the composition root plugs in.
+// Without an API and a Keep handler it is the remote-mode listener (ops-server.ts): the
+// operational endpoints alone, with the same request ids, management token and response hooks.
 // Every error leaves as Arvados' JSON error shape; unknown paths are a JSON 404.
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -25,7 +27,8 @@ export interface ExtraRoute {
 }
 
 export interface ApiServerOptions {
-  readonly api: ArvadosApi;
+  /** Serves the REST API under /arvados/v1/; without one, those paths are a 404 too. */
+  readonly api?: ArvadosApi;
   /** Serves the Keep block API for paths that isKeepPath() accepts. */
   readonly keepHandler?: RawHandler;
   /** Arvados' ManagementToken: guards extraRoutes; without one they are open. */
@@ -84,11 +87,12 @@ async function dispatch(opts: ApiServerOptions, req: IncomingMessage, res: Serve
     labels.endpoint = 'keep';
     return opts.keepHandler(req, res);
   }
+  if (!opts.api) throw new ArvadosApiError(404, `${url.pathname}: not found (this listener serves no REST or Keep API)`);
   if (!url.pathname.startsWith(API_PREFIX)) throw pathNotFound(url.pathname);
-  return serveApi(opts, req, res, url, labels);
+  return serveApi(opts.api, opts, req, res, url, labels);
 }
 
-async function serveApi(opts: ApiServerOptions, req: IncomingMessage, res: ServerResponse, url: URL, labels: Labels): Promise<void> {
+async function serveApi(api: ArvadosApi, opts: ApiServerOptions, req: IncomingMessage, res: ServerResponse, url: URL, labels: Labels): Promise<void> {
   const request = await readApiRequest(req, url, { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY });
   const match = matchRoute(ROUTES, request.method, request.segments);
   if (match === undefined) throw pathNotFound(url.pathname);
@@ -98,7 +102,7 @@ async function serveApi(opts: ApiServerOptions, req: IncomingMessage, res: Serve
   }
   labels.endpoint = `${match.route.method} ${match.route.path.join('/')}`;
   if (request.token === undefined) throw notLoggedIn();
-  const result = await match.route.handle({ api: opts.api, token: request.token, p: new ParamReader(request.params), id: match.id });
+  const result = await match.route.handle({ api, token: request.token, p: new ParamReader(request.params), id: match.id });
   sendJson(res, 200, result);
 }
 
