@@ -65,6 +65,7 @@ async function openEmbedded(config: Config, { hashPool, metrics, logger }: Backe
     onMaintenanceError: (err) => logger.error({ err }, 'maintenance failed'),
   });
   const blocks = instrumentBlockStore(cluster.blocks, metrics);
+  const keepBlocks = instrumentBlockStore(cluster.keepBlocks, metrics);
   const { clusterId } = cluster.info;
   return {
     cluster: { ...cluster, blocks },
@@ -80,7 +81,7 @@ async function openEmbedded(config: Config, { hashPool, metrics, logger }: Backe
     createApiServer: (opts) =>
       createApiServer({
         api: cluster.api,
-        keepHandler: createKeepHandler({ store: blocks }),
+        keepHandler: createKeepHandler({ store: keepBlocks }),
         ...(opts.managementToken ? { managementToken: opts.managementToken } : {}),
         extraRoutes: opts.routes,
         onError: opts.onError,

@@ -15,7 +15,11 @@ export interface ClusterInfo {
 export interface Cluster {
   readonly info: ClusterInfo;
   readonly api: ArvadosApi;
-  /** Keep, acting with the token passed in each call's options. */
+  /**
+   * Keep, acting with the token passed in each call's options. A put may become durable only
+   * with the next API write that names the block (BlockPutOptions.deferDurability): callers
+   * acknowledge nothing to their clients before that write has resolved.
+   */
   readonly blocks: BlockStore;
   /** Stops background work (sweeps, group commit) and closes storage. */
   close(): Promise<void>;

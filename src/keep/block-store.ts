@@ -9,6 +9,12 @@ export interface BlockPutOptions {
   readonly storageClasses?: readonly string[];
   /** Known MD5 (hex) of the data, when the caller already computed it (e.g. off-thread). */
   readonly md5?: string;
+  /**
+   * The caller acknowledges nothing until it has committed metadata naming this block
+   * through the same cluster's API. A store that keeps blocks in that metadata's own log may
+   * then resolve before the block is synced: the commit's sync covers it. Others ignore it.
+   */
+  readonly deferDurability?: boolean;
 }
 
 export interface BlockGetOptions {

@@ -19,7 +19,7 @@ const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'keepgate-api-server-'
 const cluster = await openEmbeddedCluster({ dataDir });
 const server = createApiServer({
   api: cluster.api,
-  keepHandler: createKeepHandler({ store: cluster.blocks }),
+  keepHandler: createKeepHandler({ store: cluster.keepBlocks }),
   onError: (err) => console.error('start-api-server: unexpected error', err),
 });
 await new Promise<void>((ok) => server.listen(Number(values.port), '127.0.0.1', ok));

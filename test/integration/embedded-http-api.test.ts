@@ -39,7 +39,7 @@ describe('embedded REST + Keep API over HTTP', () => {
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'keepgate-http-api-'));
     cluster = await openEmbeddedCluster({ dataDir });
-    server = createApiServer({ api: cluster.api, keepHandler: createKeepHandler({ store: cluster.blocks }) });
+    server = createApiServer({ api: cluster.api, keepHandler: createKeepHandler({ store: cluster.keepBlocks }) });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     cluster.setApiUrl(base);

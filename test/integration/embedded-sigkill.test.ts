@@ -41,7 +41,7 @@ test('SIGKILL mid-stream: integrity holds and every acknowledged update survives
       const files = new Map(parseManifest(c.unsigned_manifest_text!).files.map((f) => [f.path, f.segments[0]!.locator]));
       for (const [path, locator] of acked) {
         assert.equal(files.get(path), locator, `acknowledged ${path} is missing or wrong`);
-        assert.ok((await cluster.blockDir.head(locator)) > 0, `block of ${path} is missing`);
+        assert.ok((await cluster.localBlocks.head(locator)) > 0, `block of ${path} is missing`);
       }
       assert.equal(c.file_count, files.size);
       // The reopened backend keeps working.

@@ -13,21 +13,14 @@ import {
 import aws4 from 'aws4';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { corruptStoredBlock } from '../helpers/stored-blocks.js';
 import { errorCode, REGION, startS3Harness, xmlText, type S3Harness } from './s3-harness.js';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'errors';
 
-/** Overwrites a stored block with other bytes of the same length: reads of it fail verification. */
-function corruptBlock(dataDir: string, hash: string): void {
-  const path = join(dataDir, 'keep', hash.slice(0, 3), hash);
-  const data = readFileSync(path);
-  writeFileSync(path, Buffer.alloc(data.length, 0x5a));
-}
 
 describe('S3 errors', () => {
   let h: S3Harness;
@@ -85,7 +78,7 @@ describe('S3 errors', () => {
   test('an object whose first block is corrupt: 500 InternalError without details; the cause is logged', async () => {
     const body = 'will be corrupted';
     await h.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'corrupt', Body: body }));
-    corruptBlock(h.gateway.dataDir, createHash('md5').update(body).digest('hex'));
+    corruptStoredBlock(h.gateway.dataDir, createHash('md5').update(body).digest('hex'));
     const r = await h.raw({ method: 'GET', path: `/${BUCKET}/corrupt` });
     assert.equal(r.status, 500);
     assert.equal(errorCode(r), 'InternalError');
@@ -103,7 +96,7 @@ describe('S3 errors', () => {
       etags.push((await h.s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: 'cut', UploadId, PartNumber: i + 1, Body }))).ETag!);
     }
     await h.s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: 'cut', UploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) } }));
-    corruptBlock(h.gateway.dataDir, createHash('md5').update(parts[1]!).digest('hex'));
+    corruptStoredBlock(h.gateway.dataDir, createHash('md5').update(parts[1]!).digest('hex'));
     const signed = { host: endpoint.host, path: `/${BUCKET}/cut`, method: 'GET', service: 's3', region: REGION, headers: {} as Record<string, string> };
     aws4.sign(signed, { accessKeyId: h.gateway.accessKey, secretAccessKey: h.gateway.secretKey });
     const outcome = await new Promise<{ status: number; bytes: number; complete: boolean }>((resolve) => {

@@ -1,7 +1,8 @@
 // openEmbeddedCluster: the whole embedded backend in this process. SQLite metadata at
-// `<dataDir>/metadata.sqlite`, blocks under `<dataDir>/keep` (DirBlockStore) wrapped in a
-// SigningBlockStore, the ArvadosApi implementation, and a maintenance timer (trash sweep,
-// then block GC). The http layer serves `api` and `blocks`; main prints `bootstrap`.
+// `<dataDir>/metadata.sqlite`, blocks in its small_blocks table (a few KiB) or under
+// `<dataDir>/keep` (LocalBlockStore) wrapped in a SigningBlockStore, the ArvadosApi
+// implementation, and a maintenance timer (trash sweep, then block GC). The http layer serves
+// `api` and `keepBlocks`; the gateway uses `blocks`; main prints `bootstrap`.
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,13 +11,16 @@ import { HashPool } from '../../common/hash-pool.js';
 import { CachingBlockStore } from '../../keep/block-cache.js';
 import { DirBlockStore } from '../../keep/dir-store.js';
 import { SigningBlockStore } from '../../keep/signing-store.js';
+import type { BlockStore } from '../../keep/block-store.js';
 import type { User } from '../../arvados-api/types.js';
 import { EmbeddedApi } from './api.js';
 import { bootstrapAdmin, loadClusterMeta, type Bootstrap } from './bootstrap.js';
 import type { EmbeddedCounters, StoreContext } from './context.js';
 import { openDatabase, type Db } from './db.js';
 import { GroupCommit, type GroupCommitStats } from './group-commit.js';
+import { LocalBlockStore } from './local-blocks.js';
 import { ReadMemo } from './read-memo.js';
+import { SmallBlockTable } from './small-blocks.js';
 import { StatementCache } from './statements.js';
 import { collectGarbage, sweepTrash, type GcResult, type SweepResult } from './sweep.js';
 import { insertToken, insertUser } from './users.js';
@@ -42,6 +46,8 @@ export interface EmbeddedClusterOptions {
    * served from memory only after it was read, and so verified, from disk.
    */
   readonly blockCacheBytes?: number;
+  /** Largest block stored in the database rather than as a file (default 64 KiB; 0: none). */
+  readonly smallBlockMaxBytes?: number;
   /** Default true: submitted locators and Keep reads need valid signatures. */
   readonly requireSignatures?: boolean;
   /** Period of the trash sweep + block GC; default 10 minutes, 0 disables the timer. */
@@ -61,9 +67,15 @@ export interface NewUserWithToken {
 export interface EmbeddedCluster extends Cluster {
   readonly info: ClusterInfo;
   readonly api: EmbeddedApi;
-  /** Signing store over the block directory: what the Keep HTTP handler serves. */
-  readonly blocks: SigningBlockStore;
-  readonly blockDir: DirBlockStore;
+  /**
+   * The gateway's Keep: small blocks it puts become durable with the metadata commit that
+   * names them (one shared sync instead of two), see BlockPutOptions.deferDurability.
+   */
+  readonly blocks: BlockStore;
+  /** Signing store over the local blocks, every put durable: what the Keep HTTP handler serves. */
+  readonly keepBlocks: SigningBlockStore;
+  /** The unsigned local blocks (table and files), for the collector, tests and diagnostics. */
+  readonly localBlocks: LocalBlockStore;
   readonly bootstrap: Bootstrap;
   readonly counters: Readonly<EmbeddedCounters>;
   readonly commitStats: Readonly<GroupCommitStats>;
@@ -80,6 +92,7 @@ export const DATABASE_FILE = 'metadata.sqlite';
 const DEFAULT_TTL = 1_209_600;
 const DEFAULT_MAINTENANCE_MS = 10 * 60 * 1000;
 const DEFAULT_BLOCK_CACHE_BYTES = 32 * 2 ** 20;
+const DEFAULT_SMALL_BLOCK_MAX = 64 * 1024;
 
 export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
   const clock = opts.clock ?? Date.now;
@@ -106,20 +119,22 @@ export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise
       pendingManifests: new Map(),
     };
     const bootstrap = bootstrapAdmin(ctx, opts);
-    const blockDir = await DirBlockStore.open({ dataDir: opts.dataDir, hashPool, clock });
-    const cached = new CachingBlockStore(blockDir, { maxBytes: opts.blockCacheBytes ?? DEFAULT_BLOCK_CACHE_BYTES });
-    const blocks = new SigningBlockStore(cached, { key: meta.blobSigningKey, ttlSeconds: ttl, requireSignatures: ctx.requireSignatures, clock });
+    const files = await DirBlockStore.open({ dataDir: opts.dataDir, hashPool, clock });
+    const localBlocks = new LocalBlockStore({ table: new SmallBlockTable(ctx), files, smallBlockMax: opts.smallBlockMaxBytes ?? DEFAULT_SMALL_BLOCK_MAX });
+    const cached = new CachingBlockStore(localBlocks, { maxBytes: opts.blockCacheBytes ?? DEFAULT_BLOCK_CACHE_BYTES });
+    const keepBlocks = new SigningBlockStore(cached, { key: meta.blobSigningKey, ttlSeconds: ttl, requireSignatures: ctx.requireSignatures, clock });
     const api = new EmbeddedApi(ctx);
     const maintenance = new Maintenance(opts.maintenanceIntervalMs ?? DEFAULT_MAINTENANCE_MS, async () => {
       await sweepTrash(ctx, clock());
-      await collectGarbage(ctx, blockDir, clock());
+      await collectGarbage(ctx, localBlocks, clock());
     }, opts.onMaintenanceError);
     let closed = false;
     return {
       info: { clusterId: meta.clusterId, blobSigningTtl: ttl },
       api,
-      blocks,
-      blockDir,
+      blocks: deferringPuts(keepBlocks),
+      keepBlocks,
+      localBlocks,
       bootstrap,
       counters: ctx.counters,
       get commitStats() {
@@ -133,7 +148,7 @@ export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise
           return { user, token: insertToken(ctx, { ownerUuid: user.uuid, scopes: attrs.scopes }).token };
         }),
       sweepTrash: (now = clock()) => sweepTrash(ctx, now),
-      collectGarbage: (now = clock()) => collectGarbage(ctx, blockDir, now),
+      collectGarbage: (now = clock()) => collectGarbage(ctx, localBlocks, now),
       async close() {
         if (closed) return;
         closed = true;
@@ -148,6 +163,15 @@ export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise
     await ownPool?.close();
     throw err;
   }
+}
+
+/** `store` with every put marked deferDurability: the gateway commits metadata before it answers. */
+function deferringPuts(store: BlockStore): BlockStore {
+  return {
+    put: (data, opts) => store.put(data, { ...opts, deferDurability: true }),
+    get: (locator, opts) => store.get(locator, opts),
+    head: (locator, opts) => store.head(locator, opts),
+  };
 }
 
 /** Runs `task` every `intervalMs` (never two at once); stop() waits for a running one. */

@@ -8,6 +8,10 @@
 // with every batch that commits meanwhile (wal-sync.ts). That is what synchronous FULL does
 // for one commit, without stalling every other request for the disk's latency. Writes that
 // bypass the group commit keep the connection's own setting (FULL, see db.ts).
+//
+// stage() answers once its batch has committed, before the sync: for writes whose caller
+// acknowledges nothing until a later run() has resolved. WAL frames are replayed in order, so
+// the sync that makes that later commit durable makes every earlier one durable too.
 
 import type { Db } from './db.js';
 import { WalSync } from './wal-sync.js';
@@ -27,6 +31,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Pending {
   run(): unknown;
+  /** Answered after the WAL sync (run) or right after the commit (stage). */
+  readonly durable: boolean;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
@@ -57,9 +63,21 @@ export class GroupCommit {
 
   /** Runs `op` inside the next batch's transaction; resolves with its result once committed and durable. */
   run<T>(op: () => T): Promise<T> {
+    return this.enqueue(op, { durable: true });
+  }
+
+  /**
+   * Runs `op` inside the next batch's transaction; resolves once committed, possibly before it
+   * is durable: it becomes durable no later than the next run() that resolves.
+   */
+  stage<T>(op: () => T): Promise<T> {
+    return this.enqueue(op, { durable: false });
+  }
+
+  private enqueue<T>(op: () => T, opts: { durable: boolean }): Promise<T> {
     if (this.closed) return Promise.reject(new Error('database is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run: op, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ run: op, durable: opts.durable, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -98,10 +116,12 @@ export class GroupCommit {
       if (this.pragmas) this.db.exec(this.pragmas.restore);
       this.opts.onCommit?.();
     }
-    if (!this.wal) return settle(batch, outcomes);
+    if (!this.wal) return settle(batch, outcomes, () => true);
+    settle(batch, outcomes, (p) => !p.durable);
+    if (!batch.some((p) => p.durable)) return;
     this.wal.sync().then(
-      () => settle(batch, outcomes),
-      (err: unknown) => batch.forEach((p) => p.reject(err)),
+      () => settle(batch, outcomes, (p) => p.durable),
+      (err: unknown) => batch.forEach((p) => p.durable && p.reject(err)),
     );
   }
 
@@ -119,8 +139,9 @@ export class GroupCommit {
   }
 }
 
-function settle(batch: readonly Pending[], outcomes: readonly Outcome[]): void {
+function settle(batch: readonly Pending[], outcomes: readonly Outcome[], which: (p: Pending) => boolean): void {
   batch.forEach((p, i) => {
+    if (!which(p)) return;
     const o = outcomes[i]!;
     if (o.ok) p.resolve(o.value);
     else p.reject(o.error);

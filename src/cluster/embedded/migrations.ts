@@ -108,4 +108,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX links_head ON links(head_uuid, link_class);
     `,
   },
+  {
+    // Blocks of at most a few KiB live here rather than as files: their put commits with the
+    // metadata's group commit and shares its WAL sync (one file fsync each is what limits
+    // small PUTs). size is stored so that head and listing do not read the data.
+    version: 2,
+    sql: `
+      CREATE TABLE small_blocks (
+        hash TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        mtime INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

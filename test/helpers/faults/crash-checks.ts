@@ -4,8 +4,8 @@
 // that a live collection references is on disk with its size.
 
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { StoredBlocks } from '../stored-blocks.js';
 import { digestOf, type Digest, type ObjectModel } from './object-model.js';
 import { getObject, listAll } from './s3-ops.js';
 import type { S3Target } from './s3-raw.js';
@@ -68,25 +68,30 @@ export async function verifyObjects(t: S3Target, model: ObjectModel, buckets: re
   return problems;
 }
 
-/** Blocks referenced by live (untrashed) collections, read as admin through the REST API, that are missing under <data>/keep. */
+/** Blocks referenced by live (untrashed) collections, read as admin through the REST API, that are stored nowhere in <data>. */
 export async function missingLiveBlocks(apiEndpoint: string, adminToken: string, dataDir: string): Promise<string[]> {
   const missing: string[] = [];
-  for (let offset = 0; ; ) {
-    const q = new URLSearchParams({ select: JSON.stringify(['uuid', 'unsigned_manifest_text']), limit: '100', offset: String(offset), order: JSON.stringify(['uuid asc']) });
-    const res = await fetch(`${apiEndpoint}/arvados/v1/collections?${q}`, { headers: { authorization: `Bearer ${adminToken}` } });
-    if (!res.ok) throw new Error(`listing collections -> ${res.status} ${await res.text()}`);
-    const page = (await res.json()) as { items: Array<{ uuid: string; unsigned_manifest_text: string }> };
-    for (const c of page.items) {
-      for (const m of c.unsigned_manifest_text.matchAll(/\b([0-9a-f]{32})\+(\d+)/g)) {
-        const [hash, size] = [m[1]!, Number(m[2])];
-        if (size === 0) continue;
-        const file = join(dataDir, 'keep', hash.slice(0, 3), hash);
-        if (!existsSync(file)) missing.push(`${c.uuid}: block ${hash}+${size} is missing`);
-        else if (statSync(file).size !== size) missing.push(`${c.uuid}: block ${hash} has ${statSync(file).size} bytes, manifest says ${size}`);
+  const blocks = new StoredBlocks(dataDir);
+  try {
+    for (let offset = 0; ; ) {
+      const q = new URLSearchParams({ select: JSON.stringify(['uuid', 'unsigned_manifest_text']), limit: '100', offset: String(offset), order: JSON.stringify(['uuid asc']) });
+      const res = await fetch(`${apiEndpoint}/arvados/v1/collections?${q}`, { headers: { authorization: `Bearer ${adminToken}` } });
+      if (!res.ok) throw new Error(`listing collections -> ${res.status} ${await res.text()}`);
+      const page = (await res.json()) as { items: Array<{ uuid: string; unsigned_manifest_text: string }> };
+      for (const c of page.items) {
+        for (const m of c.unsigned_manifest_text.matchAll(/\b([0-9a-f]{32})\+(\d+)/g)) {
+          const [hash, size] = [m[1]!, Number(m[2])];
+          if (size === 0) continue;
+          const stored = blocks.size(hash);
+          if (stored === undefined) missing.push(`${c.uuid}: block ${hash}+${size} is missing`);
+          else if (stored !== size) missing.push(`${c.uuid}: block ${hash} has ${stored} bytes, manifest says ${size}`);
+        }
       }
+      if (page.items.length < 100) break;
+      offset += page.items.length;
     }
-    if (page.items.length < 100) break;
-    offset += page.items.length;
+  } finally {
+    blocks.close();
   }
   return [...new Set(missing)];
 }

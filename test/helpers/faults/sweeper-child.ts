@@ -22,11 +22,11 @@ say(`swept ${JSON.stringify(await cluster.sweepTrash())}`);
 // The cluster's own collector, over a view of its block directory that announces (and
 // paces) each delete so the parent can kill between two of them.
 const store: CollectableStore = {
-  list: () => cluster.blockDir.list(),
+  list: () => cluster.localBlocks.list(),
   async delete(hash, opts) {
     say(`deleting ${hash}`);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    const gone = await cluster.blockDir.delete(hash, opts);
+    const gone = await cluster.localBlocks.delete(hash, opts);
     say(`deleted ${hash}`);
     return gone;
   },

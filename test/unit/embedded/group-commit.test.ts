@@ -110,3 +110,36 @@ test('a failed WAL sync fails its batch and every later write (its pages may be 
     done();
   }
 });
+
+test('a staged write answers after its commit without a sync; the next durable write syncs both', async () => {
+  const { db, commit, done } = setup();
+  try {
+    await commit.stage(() => db.prepare('INSERT INTO t VALUES (?, ?)').run('staged', 1));
+    assert.equal(commit.stats.batches, 1);
+    assert.equal(commit.stats.syncs, 0);
+    assert.equal((db.prepare('SELECT v FROM t WHERE k = ?').get('staged') as { v: number }).v, 1);
+    // Staged and durable writes in one batch: the durable one waits for the sync, which covers both.
+    const [, durable] = await Promise.all([
+      commit.stage(() => db.prepare('INSERT INTO t VALUES (?, ?)').run('staged2', 2)),
+      commit.run(() => db.prepare('INSERT INTO t VALUES (?, ?)').run('durable', 3).changes),
+    ]);
+    assert.equal(durable, 1);
+    assert.equal(commit.stats.batches, 2);
+    assert.equal(commit.stats.syncs, 1);
+    await assert.rejects(commit.stage(() => db.prepare('INSERT INTO t VALUES (?, ?)').run('durable', 4)), /UNIQUE/);
+  } finally {
+    done();
+  }
+});
+
+test('after a failed WAL sync, staged writes are refused too', async () => {
+  const { db, commit, done } = setup();
+  try {
+    unlinkSync(`${db.name}-wal`);
+    await assert.rejects(commit.run(() => db.prepare('INSERT INTO t VALUES (?, ?)').run('e', 1)), /write-ahead log/);
+    await assert.rejects(commit.stage(() => db.prepare('INSERT INTO t VALUES (?, ?)').run('f', 1)), /write-ahead log/);
+  } finally {
+    await commit.close();
+    done();
+  }
+});

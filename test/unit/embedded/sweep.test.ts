@@ -62,7 +62,7 @@ describe('block garbage collection', () => {
   before(async () => (t = await openTestCluster({ blobSigningTtlSeconds: TTL })));
   after(() => t.close());
 
-  const exists = async (locator: string) => t.cluster.blockDir.head(locator).then(() => true, () => false);
+  const exists = async (locator: string) => t.cluster.localBlocks.head(locator).then(() => true, () => false);
 
   test('an old unreferenced block goes; a young one and a referenced one stay', async () => {
     const user = await t.user('gc');
