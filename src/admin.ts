@@ -10,12 +10,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArvadosApiError } from './arvados-api/api.js';
 import type { ApiClientAuthorization, User } from './arvados-api/types.js';
-import { loadClusterMeta } from './cluster/embedded/bootstrap.js';
 import type { StoreContext } from './cluster/embedded/context.js';
-import { openDatabase, type Db } from './cluster/embedded/db.js';
-import { DATABASE_FILE } from './cluster/embedded/embedded.js';
-import { GroupCommit } from './cluster/embedded/group-commit.js';
-import { StatementCache } from './cluster/embedded/statements.js';
+import { DATABASE_FILE, openEmbeddedMetadata } from './cluster/embedded/metadata.js';
 import { findUser, insertToken, insertUser } from './cluster/embedded/users.js';
 import { loadConfig, parseFlags } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -39,7 +35,7 @@ export async function runAdmin(argv: readonly string[]): Promise<number> {
     const { command, own, config } = parseAdminArgs(argv);
     const handler = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command as keyof typeof COMMANDS] : undefined;
     if (!handler) throw new UsageError(command === undefined ? 'which command?' : `unknown command ${JSON.stringify(command)}`);
-    const result = withMetadata(config, (store) => handler(store, own));
+    const result = await withMetadata(config, (ctx) => handler(ctx, own));
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     return 0;
   } catch (err) {
@@ -69,34 +65,17 @@ function parseAdminArgs(argv: readonly string[]): { command: string | undefined;
   return { command: rest[0], own, config };
 }
 
-/** The embedded backend's records, without its block store: what admin commands work on. */
-interface MetadataStore {
-  readonly ctx: StoreContext;
-  readonly db: Db;
-}
-
-function withMetadata<T>(config: Config, run: (store: MetadataStore) => T): T {
-  const file = join(config.data_dir, DATABASE_FILE);
+async function withMetadata<T>(config: Config, run: (ctx: StoreContext) => T): Promise<T> {
   // Never create a data directory here: a mistyped --data would silently make a new cluster.
-  if (!existsSync(file)) throw new UsageError(`no keepgate database in ${config.data_dir} (start \`keepgate serve\` there once, or pass --data DIR)`);
-  const db = openDatabase(file);
+  if (!existsSync(join(config.data_dir, DATABASE_FILE))) {
+    throw new UsageError(`no keepgate database in ${config.data_dir} (start \`keepgate serve\` there once, or pass --data DIR)`);
+  }
+  // No read memo: admin writes run in transactions of their own, not through ctx.commit.
+  const metadata = openEmbeddedMetadata({ dataDir: config.data_dir, blobSigningTtlSeconds: config['embedded.blob_signing_ttl_seconds'] });
   try {
-    const meta = loadClusterMeta(db, {});
-    const ctx: StoreContext = {
-      db,
-      sql: new StatementCache(db),
-      commit: new GroupCommit(db), // never used: admin writes run in their own transaction below
-      now: Date.now,
-      clusterId: meta.clusterId,
-      blobSigningKey: meta.blobSigningKey,
-      blobSigningTtl: config['embedded.blob_signing_ttl_seconds'],
-      requireSignatures: true,
-      counters: { manifestMarshals: 0, fullRewrites: 0 },
-      pendingManifests: new Map(),
-    };
-    return run({ ctx, db });
+    return run(metadata.ctx);
   } finally {
-    db.close();
+    await metadata.close();
   }
 }
 
@@ -108,24 +87,24 @@ interface Created {
   readonly scopes: readonly string[];
 }
 
-function createUser(store: MetadataStore, own: ReadonlyMap<OwnFlag, string>): Created {
+function createUser(ctx: StoreContext, own: ReadonlyMap<OwnFlag, string>): Created {
   const email = own.get('email');
   const username = own.get('username');
   if (!email || !username) throw new UsageError('create-user needs --email and --username');
   const scopes = scopesOf(own);
-  return store.db.transaction(() => {
-    const user: User = insertUser(store.ctx, { email, username, is_admin: isSet(own, 'admin') });
-    return created(user.uuid, insertToken(store.ctx, { ownerUuid: user.uuid, scopes }));
+  return ctx.db.transaction(() => {
+    const user: User = insertUser(ctx, { email, username, is_admin: isSet(own, 'admin') });
+    return created(user.uuid, insertToken(ctx, { ownerUuid: user.uuid, scopes }));
   }).immediate();
 }
 
-function createToken(store: MetadataStore, own: ReadonlyMap<OwnFlag, string>): Created {
+function createToken(ctx: StoreContext, own: ReadonlyMap<OwnFlag, string>): Created {
   const owner = own.get('user');
   if (!owner || owner === 'true') throw new UsageError('create-token needs --user <user uuid>');
   const scopes = scopesOf(own);
-  return store.db.transaction(() => {
-    if (!findUser(store.ctx, owner)) throw new ArvadosApiError(404, `no user ${owner}`);
-    return created(owner, insertToken(store.ctx, { ownerUuid: owner, scopes }));
+  return ctx.db.transaction(() => {
+    if (!findUser(ctx, owner)) throw new ArvadosApiError(404, `no user ${owner}`);
+    return created(owner, insertToken(ctx, { ownerUuid: owner, scopes }));
   }).immediate();
 }
 
