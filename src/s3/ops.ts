@@ -2,6 +2,7 @@
 // are also the metric labels and log fields), with its parameters typed and validated.
 // Request bodies (XML, object bytes) are not part of an op: handlers read them.
 
+import type { ChecksumAlgorithm } from './body/checksums.js';
 import type { ReadConditions, WriteConditions } from './conditions.js';
 import type { UserMetadata } from './meta-headers.js';
 import type { RangeSpec } from './range.js';
@@ -179,8 +180,8 @@ export const CANNED_ACLS = [
 ] as const;
 export type CannedAcl = (typeof CANNED_ACLS)[number];
 
-export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
-export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
+// The one list lives with the checksum code; re-exported because ops name the algorithm.
+export { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from './body/checksums.js';
 
 export interface CopySource {
   readonly bucket: string;

@@ -11,6 +11,7 @@ import {
   parseChecksumAlgorithm,
   type ChecksumAlgorithm,
 } from '../../../../src/s3/body/checksums.js';
+import * as ops from '../../../../src/s3/ops.js';
 
 const require = createRequire(import.meta.url);
 const { AwsCrc32c } = require('@aws-crypto/crc32c') as { AwsCrc32c: new () => { update(d: Uint8Array): void; digest(): Promise<Uint8Array> } };
@@ -85,4 +86,9 @@ test('algorithm names: SDK header values, header names, and malformed values', (
   assert.ok(!isWellFormedChecksum('CRC32', 'AAAAAAAA'), 'six bytes');
   assert.ok(!isWellFormedChecksum('CRC64NVME', 'AAAAAA=='), 'four bytes');
   assert.ok(!isWellFormedChecksum('SHA1', 'not base64!'));
+});
+
+test('one list of algorithms: the router (ops.ts) and the metrics use the checksum code\'s own', () => {
+  assert.equal(ops.CHECKSUM_ALGORITHMS, CHECKSUM_ALGORITHMS);
+  assert.deepEqual([...CHECKSUM_ALGORITHMS], ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']);
 });
