@@ -118,10 +118,12 @@ async function putDirectory(ctx: SiteContext, p: Principal, uuid: string, path: 
   return { etag: 'd41d8cd98f00b204e9800998ecf8427e', size: 0, lastModified: new Date(ctx.now()) };
 }
 
+/** As S3: If-Match on a key that does not exist is 404 NoSuchKey, on one with another ETag 412. */
 async function checkIfMatch(ctx: SiteContext, p: Principal, loc: KeyLocation & { kind: 'collection' }, want: string): Promise<void> {
   const entry = (await collectionOf(ctx, p, loc)).get(loc.path);
+  if (!entry) throw noSuchKey();
   const norm = want.replace(/^W\//, '').replace(/"/g, '');
-  if (!entry || (norm !== '*' && entry.etag !== norm)) {
+  if (norm !== '*' && entry.etag !== norm) {
     throw new SiteError('PreconditionFailed', 'At least one of the preconditions you specified did not hold.');
   }
 }
