@@ -44,12 +44,13 @@ export function parseRequest(req: RawRequest, options: RouteOptions = {}): S3Op 
     throw new S3Error('MethodNotAllowed', undefined, { extra: { Method: method, ResourceType: level } });
   }
   const ctx: Ctx = { q: parseQuery(req.rawQuery), headers: req.headers, base: { style: target.style, rawPath: req.rawPath } };
-  if (target.bucket === undefined) return { ...ctx.base, name: 'ListBuckets' };
+  // Spreads last (see route-tables.ts).
+  if (target.bucket === undefined) return { name: 'ListBuckets', ...ctx.base };
   if (target.key === undefined) {
-    const c: BucketCtx = { ...ctx, bucket: target.bucket };
+    const c: BucketCtx = { bucket: target.bucket, ...ctx };
     return dispatch(c, BUCKET_ROUTES[method], method, { bucket: c.bucket });
   }
-  const c: ObjectCtx = { ...ctx, bucket: target.bucket, key: target.key };
+  const c: ObjectCtx = { bucket: target.bucket, key: target.key, ...ctx };
   return dispatch(c, OBJECT_ROUTES[method], method, { bucket: c.bucket, key: c.key });
 }
 
@@ -61,7 +62,7 @@ function dispatch<C extends Ctx>(
 ): S3Op {
   for (const [sub, op] of routes.table) {
     if (!c.q.has(sub)) continue;
-    return typeof op === 'string' ? { ...c.base, name: 'NotImplemented', operation: op, ...where } : op(c);
+    return typeof op === 'string' ? { name: 'NotImplemented', operation: op, ...c.base, ...where } : op(c);
   }
   if (routes.otherwise) return routes.otherwise(c);
   throw new S3Error('MethodNotAllowed', undefined, {

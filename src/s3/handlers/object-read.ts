@@ -16,16 +16,13 @@ import { CONTENT_HEADER_NAMES, httpDate, quoted, requireNullVersion } from './sh
 
 type ReadOp = S3OpOf<'GetObject'> | S3OpOf<'HeadObject'>;
 
-/** Content-Type and the other stored representation headers, overridden by response-* parameters. */
-function representationHeaders(info: ObjectInfo, overrides: ResponseOverrides): Record<string, string> {
-  const stored: Record<string, string | undefined> = { ...info.headers, 'content-type': info.contentType ?? contentTypeForKey(info.key) };
-  const out: Record<string, string> = {};
+/** Content-Type and the other stored representation headers, overridden by response-* parameters, into `out`. */
+function addRepresentationHeaders(out: Record<string, string>, info: ObjectInfo, overrides: ResponseOverrides): void {
   for (const [field, name] of CONTENT_HEADER_NAMES) {
-    const value = overrides[field] ?? stored[name];
+    const value = overrides[field] ?? (name === 'content-type' ? (info.contentType ?? contentTypeForKey(info.key)) : info.headers[name]);
     // Values written by other Arvados clients are not guaranteed to be sendable.
     if (value !== undefined && isSafeHeaderValue(value)) out[name] = value;
   }
-  return out;
 }
 
 async function readObject(ctx: HandlerContext, op: ReadOp): Promise<S3Result> {
@@ -41,13 +38,12 @@ async function readObject(ctx: HandlerContext, op: ReadOp): Promise<S3Result> {
   const range = resolveRange(op.range, info.size, op.rangeHeader);
   if (range.kind === 'unsatisfiable') return { kind: 'error', error: range.error, headers: { 'content-range': range.contentRange } };
   const [start, end] = range.kind === 'partial' ? [range.start, range.end + 1] : [0, info.size];
-  const headers: Record<string, string> = {
-    ...representationHeaders(info, op.overrides),
-    ...metaResponseHeaders({ properties: info.properties, userMetadata: info.userMeta }),
-    ...validators,
-    'accept-ranges': 'bytes',
-    'content-length': String(end - start),
-  };
+  // Filled in place, not with spreads: on Node 20 every property written after a spread takes V8's slow path.
+  const headers: Record<string, string> = {};
+  addRepresentationHeaders(headers, info, op.overrides);
+  Object.assign(headers, metaResponseHeaders({ properties: info.properties, userMetadata: info.userMeta }), validators);
+  headers['accept-ranges'] = 'bytes';
+  headers['content-length'] = String(end - start);
   if (range.kind === 'partial') headers['content-range'] = range.contentRange;
   if (op.partNumber !== undefined) headers['x-amz-mp-parts-count'] = '1';
   return { kind: 'object', status: range.kind === 'partial' ? 206 : 200, headers, body: object.read({ start, end }) };
