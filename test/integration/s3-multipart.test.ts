@@ -23,7 +23,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { errorCode, startS3Harness, type S3Harness } from './s3-harness.js';
+import { errorCode, startS3Harness, xmlText, type S3Harness } from './s3-harness.js';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'uploads';
@@ -123,6 +123,7 @@ describe('S3 multipart uploads and copies', () => {
       `<CompleteMultipartUpload>${parts.map(([n, e]) => `<Part><PartNumber>${n}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
     const cases: Array<[string, string, string]> = [
       ['order', completeXml([[2, etags[1]!], [1, etags[0]!]]), 'InvalidPartOrder'],
+      ['duplicate', completeXml([[1, etags[0]!], [1, etags[0]!]]), 'InvalidPartOrder'],
       ['small', completeXml([[1, etags[0]!], [2, etags[1]!]]), 'EntityTooSmall'],
       ['etag', completeXml([[1, '"0123456789abcdef0123456789abcdef"']]), 'InvalidPart'],
       ['missing part', completeXml([[7, etags[0]!]]), 'InvalidPart'],
@@ -139,6 +140,31 @@ describe('S3 multipart uploads and copies', () => {
     assert.equal((await h.raw({ method: 'HEAD', path: `/${BUCKET}/${key}` })).status, 404, 'nothing was committed');
     const parts = await h.s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId }));
     assert.equal(parts.Parts?.length, 2, 'the upload is still there to be completed properly');
+  });
+
+  test('UploadPart and UploadPartCopy refuse a partNumber outside 1..10000 or not an integer: 400 InvalidArgument, no part stored', async () => {
+    await h.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'part-source', Body: 'source bytes' }));
+    const key = 'bad-part-number';
+    const { UploadId } = await h.s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
+    for (const partNumber of ['0', '10001', '-1', '1.5', 'x', '']) {
+      for (const copy of [false, true]) {
+        const r = await h.raw({
+          method: 'PUT',
+          path: `/${BUCKET}/${key}?partNumber=${encodeURIComponent(partNumber)}&uploadId=${UploadId}`,
+          ...(copy ? { headers: { 'x-amz-copy-source': `/${BUCKET}/part-source` } } : { body: 'part body' }),
+        });
+        const what = `${copy ? 'UploadPartCopy' : 'UploadPart'} partNumber=${JSON.stringify(partNumber)}`;
+        assert.equal(r.status, 400, what);
+        assert.equal(errorCode(r), 'InvalidArgument', what);
+        assert.equal(xmlText(r.body, 'Message'), 'Part number must be an integer between 1 and 10000, inclusive', what);
+        assert.equal(xmlText(r.body, 'ArgumentName'), 'partNumber', what);
+      }
+    }
+    const parts = await h.s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId }));
+    assert.equal(parts.Parts?.length ?? 0, 0);
+    const last = await h.s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 10000, Body: 'the last part number' }));
+    assert.ok(last.ETag, 'part 10000 is accepted');
+    await h.s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId }));
   });
 
   test('abort: 204, then the upload is gone', async () => {

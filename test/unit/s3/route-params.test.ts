@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateHeaderValue } from 'node:http';
+import fc from 'fast-check';
 import { parseRequest, splitRequestUrl } from '../../../src/s3/route.js';
 import type { S3Op, S3OpOf, S3OperationName } from '../../../src/s3/ops.js';
 import { S3Error, type S3ErrorCode } from '../../../src/s3/errors.js';
@@ -139,6 +140,31 @@ test('CopyObject: URL-encoded x-amz-copy-source with versionId, directive, sourc
   fails('PUT', '/b/k', { 'x-amz-copy-source': 'b/a//c' }, 'InvalidArgument');
   fails('PUT', '/b/k', { 'x-amz-copy-source': 'b/%zz' }, 'InvalidURI');
   fails('PUT', '/b/k', { 'x-amz-copy-source': 'b/k2', 'x-amz-metadata-directive': 'MERGE' }, 'InvalidArgument');
+});
+
+test('UploadPart and UploadPartCopy: a partNumber that is no integer in 1..10000 is InvalidArgument with the AWS message', () => {
+  const PART_MESSAGE = 'Part number must be an integer between 1 and 10000, inclusive';
+  // Integers written plainly, and strings that are no plain integer at all.
+  const given = fc.oneof(
+    fc.integer({ min: -20_000, max: 20_000 }).map(String),
+    fc.constantFrom('1.5', '1e3', '+1', ' 1', '0x10', '', 'one', '10000.0', '99999999999999999999'),
+    fc.string({ maxLength: 8 }).filter((v) => !/^\d+$/.test(v)),
+  );
+  fc.assert(
+    fc.property(given, fc.boolean(), (value, copy) => {
+      const url = `/b/k?partNumber=${encodeURIComponent(value)}&uploadId=u`;
+      const headers: Headers = copy ? { 'x-amz-copy-source': 'a/b' } : {};
+      const n = Number(value);
+      if (/^\d+$/.test(value) && n >= 1 && n <= 10000) {
+        assert.equal(op(copy ? 'UploadPartCopy' : 'UploadPart', 'PUT', url, headers).partNumber, n);
+        return;
+      }
+      const err = fails('PUT', url, headers, 'InvalidArgument');
+      assert.equal(err.status, 400);
+      assert.equal(err.message, PART_MESSAGE);
+      assert.deepEqual([err.extra['ArgumentName'], err.extra['ArgumentValue']], ['partNumber', value]);
+    }),
+  );
 });
 
 test('UploadPartCopy: source range must be bytes=first-last', () => {
