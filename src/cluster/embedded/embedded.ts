@@ -15,6 +15,7 @@ import type { BlockStore } from '../../keep/block-store.js';
 import type { User } from '../../arvados-api/types.js';
 import { EmbeddedApi } from './api.js';
 import { bootstrapAdmin, loadClusterMeta, type Bootstrap } from './bootstrap.js';
+import { Checkpointer } from './checkpointer.js';
 import type { EmbeddedCounters, StoreContext } from './context.js';
 import { openDatabase, type Db } from './db.js';
 import { GroupCommit, type GroupCommitStats } from './group-commit.js';
@@ -101,10 +102,18 @@ export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise
   const ownPool = opts.hashPool === undefined ? new HashPool({ threads: opts.hashThreads ?? 2 }) : undefined;
   const hashPool = opts.hashPool ?? ownPool!;
   const db = openDatabase(join(opts.dataDir, DATABASE_FILE));
+  let opened: Checkpointer | undefined; // closed again if the rest of opening fails
   try {
     const meta = loadClusterMeta(db, opts);
     const memo = new ReadMemo(db);
-    const commit = new GroupCommit(db, { onCommit: () => memo.clear() });
+    const checkpointer = new Checkpointer(db, { hold: (work) => commit.whileHeld(work), ...(opts.onMaintenanceError ? { onError: opts.onMaintenanceError } : {}) });
+    opened = checkpointer;
+    const commit = new GroupCommit(db, {
+      onCommit: () => {
+        memo.clear();
+        checkpointer.noteCommit();
+      },
+    });
     const ctx: StoreContext = {
       db,
       sql: new StatementCache(db),
@@ -153,12 +162,14 @@ export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise
         if (closed) return;
         closed = true;
         await maintenance.stop();
+        await checkpointer.close();
         await commit.close();
         db.close();
         await ownPool?.close();
       },
     };
   } catch (err) {
+    await opened?.close();
     db.close();
     await ownPool?.close();
     throw err;

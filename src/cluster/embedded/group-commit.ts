@@ -41,6 +41,7 @@ export class GroupCommit {
   private readonly counts = { batches: 0, operations: 0, maxBatch: 0 };
   private queue: Pending[] = [];
   private scheduled = false;
+  private paused = false;
   private closed = false;
   private readonly db: Db;
   /** Undefined for databases without a WAL file (in memory): SQLite's own setting applies. */
@@ -85,15 +86,34 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Holds every batch while `work` runs (operations keep queueing and commit right after), so
+   * that another connection can find the database without a writer (a WAL restart).
+   */
+  async whileHeld<T>(work: () => Promise<T>): Promise<T> {
+    if (this.paused) throw new Error('group commit is already held');
+    this.paused = true;
+    try {
+      return await work();
+    } finally {
+      this.paused = false;
+      if (this.queue.length > 0 && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    }
+  }
+
   /** Applies what is queued and refuses new work; resolves once that is durable. */
   async close(): Promise<void> {
-    this.flush();
     this.closed = true;
+    this.flush();
     await this.wal?.close();
   }
 
   private flush(): void {
     this.scheduled = false;
+    if (this.paused && !this.closed) return; // whileHeld schedules the queue when it ends
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
