@@ -2,6 +2,8 @@
 // revalidated on every use with a cheap request for the collection's modified_at (the
 // "PDH check" keep-web does), so a stream of requests does not re-parse the manifest.
 // Content addressed by PDH never changes, so those entries need no revalidation.
+// Requests that need the same collection at once share one fetch and parse (a cold cache, or
+// a change seen by many readers, would otherwise cost one full manifest parse per request).
 
 import type { ArvadosApi } from '../arvados-api/api.js';
 import type { Properties } from '../arvados-api/types.js';
@@ -17,6 +19,8 @@ const FULL_SELECT = [
 
 export class CollectionCache {
   private readonly cache: TtlCache<string, CollectionIndex>;
+  /** Full fetches in progress, by cache key: the latest one started. */
+  private readonly loading = new Map<string, Promise<CollectionIndex>>();
 
   constructor(private readonly deps: { api: ArvadosApi; now: () => number; folderObjects: boolean; maxEntries?: number }) {
     // Signatures last the blob signing TTL (weeks); an hour keeps cached locators far from expiry.
@@ -25,17 +29,38 @@ export class CollectionCache {
 
   async get(p: Principal, id: string, opts: { byPdh: boolean }): Promise<CollectionIndex> {
     const key = `${p.tokenUuid}\0${id}`;
-    const hit = this.cache.get(key);
+    // A fetch already under way is joined (looked for before any await, so that concurrent
+    // callers find the one this call starts). It may predate a write this request must see,
+    // so it is revalidated like a cached copy.
+    const hit = this.cache.get(key) ?? (this.loading.has(key) ? await this.joined(key) : undefined);
     if (hit && opts.byPdh) return hit;
     if (hit) {
       const head = await api(this.deps.api.getCollection(p.token, id, { select: ['uuid', 'modified_at'] }), 'NoSuchBucket');
       if (head.modified_at === hit.modifiedAt) return hit;
+      const shared = this.loading.has(key) ? await this.joined(key) : undefined;
+      if (shared?.modifiedAt === head.modified_at) return shared;
     }
+    return this.load(key, p, id, opts);
+  }
+
+  /** What the fetch in progress for `key` gives; undefined if it fails (the caller then fetches itself). */
+  private async joined(key: string): Promise<CollectionIndex | undefined> {
+    return this.loading.get(key)?.catch(() => undefined);
+  }
+
+  private load(key: string, p: Principal, id: string, opts: { byPdh: boolean }): Promise<CollectionIndex> {
     const select = opts.byPdh ? ['portable_data_hash', 'manifest_text'] : FULL_SELECT;
-    const c = await api(this.deps.api.getCollection(p.token, id, { select }), 'NoSuchBucket');
-    const index = buildIndex(c, { folderObjects: this.deps.folderObjects });
-    this.cache.set(key, index);
-    return index;
+    const loading = api(this.deps.api.getCollection(p.token, id, { select }), 'NoSuchBucket').then((c) => {
+      const index = buildIndex(c, { folderObjects: this.deps.folderObjects });
+      this.cache.set(key, index);
+      return index;
+    });
+    this.loading.set(key, loading);
+    const done = (): void => {
+      if (this.loading.get(key) === loading) this.loading.delete(key);
+    };
+    loading.then(done, done);
+    return loading;
   }
 
   /**
