@@ -11,6 +11,7 @@ import { noopMetrics, type Metrics } from '../metrics/metrics.js';
 import type { PayloadModeLabel } from '../metrics/names.js';
 import type { Principal, Site } from '../site/site.js';
 import { authenticate } from './auth/authenticate.js';
+import { AuthorizationCache } from './auth/authorization-cache.js';
 import { SigningKeyCache } from './auth/signing.js';
 import type { AuthRequest, AuthResult, PayloadMode } from './auth/types.js';
 import { algorithmOfHeader } from './body/checksums.js';
@@ -63,6 +64,8 @@ export function createS3App(opts: S3AppOptions): S3RequestListener {
     metrics: opts.metrics ?? noopMetrics,
     ids: requestIds(),
     signingKeys: new SigningKeyCache(),
+    authorizations: new AuthorizationCache(),
+    route: { baseDomain: opts.baseDomain || undefined },
     resolveSecret: async (accessKey) => {
       const found = await opts.site.credentials.resolve(accessKey);
       return found && { secret: found.secret, token: found.principal.token, principal: found.principal };
@@ -77,6 +80,8 @@ interface Deps extends S3AppOptions {
   readonly logger: S3Logger;
   readonly metrics: Metrics;
   readonly signingKeys: SigningKeyCache;
+  readonly authorizations: AuthorizationCache;
+  readonly route: { readonly baseDomain: string | undefined };
   readonly resolveSecret: Parameters<typeof authenticate>[1]['resolveSecret'];
 }
 
@@ -103,15 +108,14 @@ async function serve(deps: Deps, req: IncomingMessage, res: ServerResponse): Pro
   const body: { opened?: OpenedPayload } = {};
   try {
     const headers = flatHeaders(req);
-    const route = { baseDomain: deps.baseDomain || undefined };
-    let op = parseRequest({ method: req.method ?? '', rawPath, rawQuery, headers }, route);
+    let op = parseRequest({ method: req.method ?? '', rawPath, rawQuery, headers }, deps.route);
     trace.operation = inFlight = op.name;
     deps.metrics.s3InFlight(inFlight, 1);
     const auth = await authenticateRequest(deps, req, { rawPath, rawQuery, headers, op });
     trace.principal = auth.principal as Principal;
     // A presigned URL may carry header values (x-amz-meta-*, x-amz-copy-source...) in its query.
     const effective = Object.keys(auth.queryHeaders).length ? { ...headers, ...auth.queryHeaders } : headers;
-    if (effective !== headers) op = parseRequest({ method: req.method ?? '', rawPath, rawQuery, headers: effective }, route);
+    if (effective !== headers) op = parseRequest({ method: req.method ?? '', rawPath, rawQuery, headers: effective }, deps.route);
     trace.operation = op.name;
     const ctx = handlerContext(deps, req, { auth, headers: effective, trace, requestId, body });
     const result = await runHandler(ctx, op);
@@ -175,7 +179,7 @@ async function authenticateRequest(
   r: { rawPath: string; rawQuery: string; headers: Record<string, string>; op: S3Op },
 ): Promise<AuthResult> {
   // Node reads header bytes as Latin-1; signers hash the UTF-8 the SDKs send (non-ASCII x-amz-meta-*).
-  const headers = Object.values(r.headers).some((v) => NON_ASCII.test(v))
+  const headers = hasNonAscii(r.headers)
     ? Object.fromEntries(Object.entries(r.headers).map(([name, value]) => [name, fromWireLatin1(value)]))
     : r.headers;
   const authReq: AuthRequest = {
@@ -192,11 +196,17 @@ async function authenticateRequest(
       now: deps.now,
       maxSkewSeconds: deps.maxClockSkewSeconds,
       signingKeys: deps.signingKeys,
+      authorizations: deps.authorizations,
     });
   } catch (err) {
     deps.metrics.authFailure(s3ErrorOf(err).code);
     throw err;
   }
+}
+
+function hasNonAscii(headers: Record<string, string>): boolean {
+  for (const name in headers) if (NON_ASCII.test(headers[name]!)) return true;
+  return false;
 }
 
 /** Request headers with lower-case names, a repeated header's values joined with ',' (as signers do). */

@@ -33,7 +33,7 @@ export interface ResponseTarget {
 }
 
 function setHeaders(res: ServerResponse, headers: ResponseHeaders | undefined): void {
-  for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
+  for (const name in headers) res.setHeader(name, headers[name]!);
 }
 
 /** Sends a non-streaming result (object results go through streamObject); returns the body bytes sent. */

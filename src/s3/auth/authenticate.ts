@@ -1,6 +1,7 @@
 // The one entry point: which of the four ways a request is signed (SigV4 or SigV2, header or
 // query string), verify it, and say how its body must be read. Anonymous requests are refused.
 import { S3Error } from '../errors.js';
+import type { AuthorizationCache } from './authorization-cache.js';
 import { decodeQuery, splitQuery } from './canonical.js';
 import { assertSeedAvailable, classifyPayload, payloadMode, type PayloadKind } from './payload-mode.js';
 import { SigningKeyCache } from './signing.js';
@@ -16,6 +17,8 @@ export interface AuthenticateOptions {
   readonly maxSkewSeconds?: number;
   /** Derived SigV4 keys: pass one cache per process so requests reuse them (else none is kept). */
   readonly signingKeys?: SigningKeyCache;
+  /** SigV4 Authorization headers: pass one cache per process so requests reuse their parse. */
+  readonly authorizations?: AuthorizationCache;
 }
 
 type Scheme = { version: SignatureVersion; location: 'header' | 'query' };
@@ -66,6 +69,7 @@ export async function authenticate(req: AuthRequest, opts: AuthenticateOptions):
   const deps = {
     resolveSecret: opts.resolveSecret,
     signingKeys: opts.signingKeys ?? new SigningKeyCache({ maxEntries: 1 }),
+    authorizations: opts.authorizations,
     nowMs: opts.now(),
     maxSkewSeconds: opts.maxSkewSeconds ?? 900,
   };

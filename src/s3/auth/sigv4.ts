@@ -4,6 +4,7 @@
 // spelled differently from how AWS spells it (lower-case escapes, an escaped unreserved
 // character), the path exactly as received is tried second, so either spelling verifies.
 import { S3Error } from '../errors.js';
+import type { AuthorizationCache } from './authorization-cache.js';
 import { accessKeyForDisplay } from './credentials.js';
 import { checkSkew, formatAmzDate, parseAmzDate, parseHttpDate } from './amz-date.js';
 import { canonicalQuery, canonicalUri, splitQuery, type RawQueryParam } from './canonical.js';
@@ -16,6 +17,8 @@ const MAX_PRESIGN_EXPIRES = 604800;
 export interface V4Deps {
   readonly resolveSecret: ResolveSecret;
   readonly signingKeys: SigningKeyCache;
+  /** Parsed Authorization headers to reuse (else each is parsed). */
+  readonly authorizations?: AuthorizationCache;
   readonly nowMs: number;
   readonly maxSkewSeconds: number;
 }
@@ -150,7 +153,8 @@ async function checkSignature(c: SignatureCheck, deps: V4Deps): Promise<V4Verifi
 
 /** Verifies a request signed in its Authorization header. */
 export async function verifyV4Header(req: AuthRequest, deps: V4Deps): Promise<V4Verified> {
-  const auth = parseAuthorizationV4(req.headers.authorization ?? '');
+  const header = req.headers.authorization ?? '';
+  const auth = deps.authorizations ? deps.authorizations.parse(header) : parseAuthorizationV4(header);
   const payloadHash = req.headers['x-amz-content-sha256'];
   if (payloadHash === undefined) {
     throw new S3Error('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
