@@ -34,6 +34,8 @@ export interface EmbeddedMetadataOptions {
    * connection would leave them stale. Default false.
    */
   readonly memoizeReads?: boolean;
+  /** Runs after every transaction ctx.commit ends, committed or rolled back (after the memo is cleared). */
+  readonly onCommit?: () => void;
 }
 
 export interface EmbeddedMetadata {
@@ -48,7 +50,12 @@ export function openEmbeddedMetadata(opts: EmbeddedMetadataOptions): EmbeddedMet
   try {
     const meta = loadClusterMeta(db, opts);
     const memo = opts.memoizeReads ? new ReadMemo(db) : undefined;
-    const commit = new GroupCommit(db, { onCommit: () => memo?.clear() });
+    const commit = new GroupCommit(db, {
+      onCommit: () => {
+        memo?.clear();
+        opts.onCommit?.();
+      },
+    });
     const ctx: StoreContext = {
       db,
       sql: new StatementCache(db),

@@ -1,7 +1,7 @@
 // openEmbeddedMetadata: the records of a data directory without its blocks. The first open
 // fixes the cluster id and signing key and later opens (and the full cluster) read the same
 // ones; a refused open leaves the database closed; close() applies queued group-commit
-// writes; the read memo exists only when asked for.
+// writes and onCommit hears of them; the read memo exists only when asked for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
@@ -78,13 +78,16 @@ test('a user and token written through the context work in the full cluster', ()
     }
   }));
 
-test('close() applies group-commit writes still queued; the read memo exists only when asked for', () =>
+test('close() applies group-commit writes still queued; onCommit hears of each batch; the read memo exists only when asked for', () =>
   withDir(async (dir) => {
-    const plain = openEmbeddedMetadata({ dataDir: dir });
+    let batches = 0;
+    const plain = openEmbeddedMetadata({ dataDir: dir, onCommit: () => batches++ });
     assert.equal(plain.ctx.memo, undefined);
     const queued = plain.ctx.commit.run(() => insertUser(plain.ctx, { email: 'bo@example.com', username: 'bo', is_admin: false }));
+    assert.equal(batches, 0);
     await plain.close();
     const user = await queued;
+    assert.equal(batches, 1);
 
     const memoized = openEmbeddedMetadata({ dataDir: dir, memoizeReads: true });
     try {
