@@ -72,19 +72,19 @@ export class BlockBuffers {
     return Math.min(cap, this.blockSize);
   }
 
-  /** A buffer of exactly `capacity` bytes (≤ blockSize); contents are undefined. */
+  /**
+   * A buffer of at least `capacity` bytes (≤ blockSize); contents are undefined. It is larger
+   * when a new one would take the pool past `keep` while a larger one is idle: memory already
+   * there is used rather than more added.
+   */
   take(capacity: number): Buffer {
     if (!this.pooled(capacity)) return Buffer.allocUnsafe(capacity);
-    let buf = this.idle.get(capacity)?.pop();
-    if (buf) {
-      this.order.splice(this.order.indexOf(buf), 1);
-      this.idleBytes -= capacity;
-    } else {
-      buf = this.shared ? Buffer.from(new SharedArrayBuffer(capacity)) : Buffer.allocUnsafeSlow(capacity);
-    }
-    this.inUse += capacity;
+    const idle = this.idleFor(capacity);
+    if (idle) this.drop(idle);
+    const buf = idle ?? (this.shared ? Buffer.from(new SharedArrayBuffer(capacity)) : Buffer.allocUnsafeSlow(capacity));
+    this.inUse += buf.length;
     this.lastTake = performance.now();
-    this.collected.register(buf.buffer, capacity, buf.buffer);
+    this.collected.register(buf.buffer, buf.length, buf.buffer);
     return buf;
   }
 
@@ -120,6 +120,22 @@ export class BlockBuffers {
     }
   }
 
+  /** Bytes that take(capacity) would count in use now (0 for a size that is not pooled). */
+  takenFor(capacity: number): number {
+    if (!this.pooled(capacity)) return 0;
+    return this.idleFor(capacity)?.length ?? capacity;
+  }
+
+  /** The idle buffer take(capacity) lends: the latest of that size, else maybe a larger one. */
+  private idleFor(capacity: number): Buffer | undefined {
+    const same = this.idle.get(capacity)?.at(-1);
+    if (same || this.inUse + this.idleBytes + capacity <= this.keepBytes) return same;
+    let smallest: Buffer | undefined;
+    for (const buf of this.order) if (buf.length > capacity && (smallest === undefined || buf.length < smallest.length)) smallest = buf;
+    return smallest;
+  }
+
+  /** Takes `buf` out of the idle lists (to lend it, or to let it go). */
   private drop(buf: Buffer): void {
     const list = this.idle.get(buf.length)!;
     list.splice(list.indexOf(buf), 1);

@@ -4,6 +4,14 @@
 import type { BlockBuffers } from './block-buffers.js';
 import { MemSegment, sliceStored, type FileSegment, type StoredSegment } from './segments.js';
 
+/** How the buffer of a new segment at the end of a file is sized (see newSegmentCapacity). */
+export interface SegmentSizing {
+  /** How long the file is expected to become. */
+  readonly expectedSize?: number;
+  /** New segments start small and grow step by step: no buffer is taken up front. */
+  readonly stepwise?: boolean;
+}
+
 /** Where a range of a file's bytes is, captured at one moment. */
 export type ReadPiece =
   | { readonly kind: 'mem'; readonly seg: MemSegment; readonly offset: number; readonly length: number }
@@ -31,7 +39,7 @@ export class FileNode {
   }
 
   /** Writes `data` at `offset`; a gap past the end of the file is filled with zeros first. */
-  write(offset: number, data: Uint8Array, buffers: BlockBuffers): void {
+  write(offset: number, data: Uint8Array, buffers: BlockBuffers, sizing: SegmentSizing = {}): void {
     const maxBlockSize = buffers.blockSize;
     if (offset > this.size()) this.truncate(offset, buffers);
     let { index, start } = this.locate(offset);
@@ -69,9 +77,8 @@ export class FileNode {
         start = pos;
       } else if (!seg) {
         const n = Math.min(maxBlockSize, data.length - src);
-        // Past the first block, a write at the end is most likely a long stream: give the new
-        // segment a full block at once rather than growing it step by step.
-        const mem = this.startsFullSegment(pos, maxBlockSize) ? MemSegment.withCapacity(maxBlockSize, buffers) : new MemSegment();
+        const capacity = this.newSegmentCapacity(pos, buffers, sizing);
+        const mem = capacity > 0 ? MemSegment.withCapacity(capacity, buffers) : new MemSegment();
         this.memBytes += mem.writeAt(0, chunk(n), buffers);
         this.segments.push(mem);
         index++;
@@ -136,11 +143,28 @@ export class FileNode {
     return true;
   }
 
-  /** Whether a write at `pos` would start a new segment with a full block's buffer. */
-  startsFullSegment(pos: number, maxBlockSize: number): boolean {
-    if (pos < maxBlockSize || pos !== this.size()) return false;
+  /**
+   * Bytes an append at `pos` adds to the last segment before a new one starts (0: it starts
+   * one at once); Infinity when `pos` is not the end of the file.
+   */
+  appendRoom(pos: number, maxBlockSize: number): number {
+    if (pos !== this.size()) return Infinity;
     const last = this.segments.at(-1);
-    return last?.kind !== 'mem' || last.flushing !== undefined || last.length === maxBlockSize;
+    return last?.kind !== 'mem' || last.flushing !== undefined ? 0 : maxBlockSize - last.length;
+  }
+
+  /**
+   * The buffer a new segment at `pos`, the end, starts with (0: it grows step by step from a
+   * small one). With an expected size it is taken once for the bytes still to come (up to a
+   * block); without, past the first block a write at the end is most likely a long stream, so
+   * a full block.
+   */
+  newSegmentCapacity(pos: number, buffers: BlockBuffers, sizing: SegmentSizing = {}): number {
+    const max = buffers.blockSize;
+    const { expectedSize } = sizing;
+    if (sizing.stepwise) return 0;
+    if (expectedSize !== undefined && expectedSize > pos) return buffers.capacityFor(Math.min(expectedSize - pos, max));
+    return pos >= max ? max : 0;
   }
 
   contains(seg: MemSegment): boolean {

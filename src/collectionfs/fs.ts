@@ -17,7 +17,7 @@ import { SignatureKeeper } from './signatures.js';
 import { spliceSnapshot, takeSnapshot, type Snapshot } from './snapshot.js';
 import { loadTree, manifestSegments, toManifestTree } from './tree-io.js';
 import { Tree, type Clock, type CreateFileOptions } from './tree.js';
-import { FileWriter } from './writer.js';
+import { FileWriter, type FileWriterOptions } from './writer.js';
 
 export interface CollectionFSOptions {
   readonly blocks: BlockStore;
@@ -183,10 +183,10 @@ export class CollectionFS {
   }
 
   /** A sequential writer; creates the file or empties an existing one. */
-  openWriter(path: string): FileWriter {
+  openWriter(path: string, opts: FileWriterOptions = {}): FileWriter {
     const file = this.tree.createFile(path);
     file.truncate(0, this.buffers);
-    return new FileWriter(file, { flusher: this.flusher, buffers: this.buffers, clock: this.opts.clock });
+    return new FileWriter(file, { flusher: this.flusher, buffers: this.buffers, clock: this.opts.clock }, opts);
   }
 
   /**

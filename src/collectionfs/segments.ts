@@ -85,7 +85,7 @@ export class MemSegment {
 
   static zeros(size: number, buffers: BlockBuffers): MemSegment {
     const seg = new MemSegment();
-    seg.buf = buffers.take(size).fill(0);
+    seg.buf = buffers.take(size).fill(0, 0, size);
     seg.len = size;
     return seg;
   }

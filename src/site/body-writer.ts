@@ -3,7 +3,7 @@
 // (the writer waits while it is full), and the rest is flushed at the end. Nothing is
 // visible to anyone until the caller splices the returned segments into a collection.
 
-import { CollectionFS, type BlockBuffers } from '../collectionfs/index.js';
+import { CollectionFS, type BlockBuffers, type FileWriter } from '../collectionfs/index.js';
 import type { Throttle } from '../common/throttle.js';
 import type { BlockStore } from '../keep/block-store.js';
 import { locatorHash, locatorSize } from '../keep/locator.js';
@@ -48,7 +48,13 @@ const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 export async function writeBody(
   deps: BodyWriterDeps,
   body: AsyncIterable<Uint8Array>,
-  opts: { token: string; replicas?: number | null; storageClasses?: readonly string[] },
+  opts: {
+    token: string;
+    replicas?: number | null;
+    storageClasses?: readonly string[];
+    /** The length the client declared: the body's buffers are taken once at their size. */
+    expectedSize?: number;
+  },
 ): Promise<WrittenBody> {
   const fs = new CollectionFS(undefined, {
     blocks: deps.blocks,
@@ -60,12 +66,14 @@ export async function writeBody(
     ...(opts.storageClasses?.length ? { storageClasses: opts.storageClasses } : {}),
   });
   const blockSize = deps.blockBuffers.blockSize;
-  const blockRoom = deps.uploadMemoryBytes - blockSize;
+  const budget = deps.uploadMemoryBytes;
   // A body that ends up as one block has that block's MD5, which the block store computes
-  // anyway, so a body is hashed on its own only once it is past a quarter of a block (parts
-  // of multipart uploads are smaller). Later would cost a longer body that much more time:
-  // its hash can only finish that much after its last byte.
-  const ownHashFrom = blockSize / 4;
+  // anyway. So a body declared longer than a block is hashed on its own from its first byte,
+  // one declared shorter not at all (unless the budget splits it), and one of unknown length
+  // once it is past a quarter of a block (parts of multipart uploads are smaller; later would
+  // cost a longer body that much more time: its hash can only finish after its last byte).
+  const expected = opts.expectedSize;
+  const ownHashFrom = expected === undefined ? blockSize / 4 : expected > blockSize ? 0 : Infinity;
   let md5: Md5Stream | undefined;
   const startMd5 = async (): Promise<Md5Stream> => {
     const stream = deps.md5Stream();
@@ -75,7 +83,7 @@ export async function writeBody(
     await Promise.all(behind);
     return stream;
   };
-  const writer = fs.openWriter(FILE);
+  const writer = fs.openWriter(FILE, { expectedSize: opts.expectedSize });
   let size = 0;
   deps.openWrites.add(fs);
   try {
@@ -83,19 +91,15 @@ export async function writeBody(
       if (md5 === undefined && size + chunk.length > ownHashFrom) md5 = await startMd5();
       const behind = md5?.update(chunk);
       if (behind) await behind;
-      // A long body takes a full block at a time: only once the budget has room for one.
-      while (writer.takesBlock() && blockRoom >= 0 && deps.blockBuffers.inUseBytes() > blockRoom) {
-        if (!(await deps.blockBuffers.whenBelow(blockRoom, BUDGET_WAIT_MS))) break; // waited long enough
-      }
       size += chunk.length;
-      await writer.write(chunk);
+      await writeWithinBudget(writer, chunk, deps.blockBuffers, budget);
       // Many concurrent uploads each filling a 64 MiB block would hold too much: past the
       // budget (buffers held by all uploads, blocks being written included), this one writes
       // what it has as a short block and waits until blocks being written free enough.
-      if (deps.blockBuffers.inUseBytes() > deps.uploadMemoryBytes) {
+      if (deps.blockBuffers.inUseBytes() > budget) {
         md5 ??= await startMd5();
         await fs.flush({ shortBlocks: true });
-        await deps.blockBuffers.whenBelow(deps.uploadMemoryBytes, BUDGET_WAIT_MS);
+        await deps.blockBuffers.whenBelow(budget, BUDGET_WAIT_MS);
       }
     }
     await writer.close();
@@ -112,6 +116,32 @@ export async function writeBody(
   }
   const segments = fs.fileSegments(FILE);
   return { segments, size, md5: md5 ? await md5.digest() : await wholeBlockMd5(fs, segments, size, deps.md5Stream) };
+}
+
+/**
+ * Writes a chunk, taking a new segment's buffer (a full block for a long body) only once the
+ * budget has room for it. A chunk that fills the segment and goes on is written in two: the
+ * full segment starts its block write (which frees memory) before the rest waits for room.
+ */
+async function writeWithinBudget(writer: FileWriter, chunk: Uint8Array, buffers: BlockBuffers, budget: number): Promise<void> {
+  for (let rest = chunk; rest.length > 0; ) {
+    const room = writer.segmentRoom();
+    // Checked again right before the write: another upload may take the room while this one waits.
+    while (room === 0 && !hasRoom(writer, buffers, budget)) {
+      // Uploads whose clients stall keep their buffers and can fill the budget: past the wait,
+      // this one goes on with buffers that grow with what it receives.
+      if (!(await buffers.whenBelow(budget - writer.takesBuffer(), BUDGET_WAIT_MS))) writer.growStepwise();
+    }
+    const piece = room > 0 && room < rest.length ? rest.subarray(0, room) : rest;
+    await writer.write(piece);
+    rest = rest.subarray(piece.length);
+  }
+}
+
+/** Whether the budget has room for the buffer the writer's next write takes. */
+function hasRoom(writer: FileWriter, buffers: BlockBuffers, budget: number): boolean {
+  const need = writer.takesBuffer();
+  return need === 0 || need > budget || buffers.inUseBytes() + need <= budget;
 }
 
 /** The MD5 of a body that was never hashed on its own: that of its only block. */

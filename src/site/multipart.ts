@@ -66,10 +66,10 @@ export class Multipart {
 
   async uploadPart(
     p: Principal, bucket: string, key: string, uploadId: string, partNumber: number,
-    body: AsyncIterable<Uint8Array>, verify: () => Promise<void>,
+    body: AsyncIterable<Uint8Array>, verify: () => Promise<void>, expectedSize?: number,
   ): Promise<{ etag: string }> {
     await this.upload(p, bucket, key, uploadId);
-    const written = await writeBody(this.ctx, body, { token: p.token });
+    const written = await writeBody(this.ctx, body, { token: p.token, expectedSize });
     await verify();
     await this.storePart(p, uploadId, partNumber, written.segments, written.md5);
     return { etag: written.md5 };

@@ -79,6 +79,8 @@ export interface PutInput {
   readonly attrs: WriteAttrs;
   /** Payload checks (hashes, checksums); awaited after the body is stored, before the commit. */
   readonly verify: () => Promise<void>;
+  /** The body length the client declared, if any (sizes the upload's buffers). */
+  readonly expectedSize?: number;
   readonly ifNoneMatch: boolean;
   /** ETag the current object must have (If-Match on PUT). */
   readonly ifMatch?: string;
@@ -96,7 +98,7 @@ export async function putObject(ctx: SiteContext, p: Principal, bucket: string, 
   if (input.ifMatch !== undefined) await checkIfMatch(ctx, p, loc as KeyLocation & { kind: 'collection' }, input.ifMatch);
   if (key.endsWith('/')) return putDirectory(ctx, p, uuid, path.slice(0, -1), input);
 
-  const written = await writeBody(ctx, input.body, { token: p.token });
+  const written = await writeBody(ctx, input.body, { token: p.token, expectedSize: input.expectedSize });
   await input.verify();
   const mtime = new Date(ctx.now());
   const attrs = toFileAttrs(input.attrs, segmentsFingerprint(written.segments), written.md5, mtime);

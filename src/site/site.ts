@@ -28,7 +28,7 @@ export interface SiteOptions {
   readonly systemRootToken: string;
   readonly folderObjects: boolean;
   /** Upload bytes held in memory, process-wide, before uploads flush short blocks early.
-   * Default (throttle + 2) x 64 MiB. */
+   * Default (throttle + 1) x 64 MiB: a block for every write in flight and one filling. */
   readonly uploadMemoryBytes?: number;
 }
 
@@ -41,6 +41,7 @@ export class Site {
   constructor(opts: SiteOptions) {
     const now = opts.now ?? Date.now;
     const api = opts.cluster.api;
+    const uploadMemoryBytes = opts.uploadMemoryBytes ?? (opts.throttle.limit + 1) * MAX_BLOCK_SIZE;
     this.ctx = {
       api,
       blocks: opts.cluster.blocks,
@@ -53,8 +54,9 @@ export class Site {
       clusterId: opts.cluster.info.clusterId,
       folderObjects: opts.folderObjects,
       openWrites: new Set(),
-      blockBuffers: new BlockBuffers({ blockSize: MAX_BLOCK_SIZE, shared: true, keep: opts.throttle.limit + 2 }),
-      uploadMemoryBytes: opts.uploadMemoryBytes ?? (opts.throttle.limit + 2) * MAX_BLOCK_SIZE,
+      // The pool holds no more than the budget lets uploads take.
+      blockBuffers: new BlockBuffers({ blockSize: MAX_BLOCK_SIZE, shared: true, keep: Math.ceil(uploadMemoryBytes / MAX_BLOCK_SIZE) }),
+      uploadMemoryBytes,
       systemRootToken: opts.systemRootToken,
     };
     this.clusterId = opts.cluster.info.clusterId;

@@ -6,7 +6,7 @@ import { isDirectoryContentType } from '../content-type.js';
 import { S3Error } from '../errors.js';
 import { checkDeclaredSize, limitBody, MAX_OBJECT_BYTES } from '../request-body.js';
 import type { S3Handler } from './context.js';
-import { quoted, writeAttrsOf } from './shared.js';
+import { declaredLength, quoted, writeAttrsOf } from './shared.js';
 
 export const putObject: S3Handler<'PutObject'> = async (ctx, op) => {
   if (op.key.endsWith('/') && !isDirectoryContentType(op.content.contentType)) {
@@ -19,6 +19,7 @@ export const putObject: S3Handler<'PutObject'> = async (ctx, op) => {
     body: limitBody(payload.body, MAX_OBJECT_BYTES),
     attrs: writeAttrsOf(op),
     verify: () => payload.verify(),
+    expectedSize: declaredLength(ctx),
     ifNoneMatch: op.conditions.ifNoneMatch === '*',
     // The site compares one ETag; S3 clients send one (the value they read earlier).
     ...(ifMatch !== undefined && { ifMatch: ifMatch === '*' ? '*' : (ifMatch[0] ?? '') }),

@@ -2,6 +2,7 @@
 // stream still reads them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { BlockBuffers } from '../../../src/collectionfs/block-buffers.js';
 import { MemoryBlockStore } from '../../helpers/memory-block-store.js';
 import { gate, newFs } from './helpers.js';
@@ -188,21 +189,81 @@ test('at most two idle buffers of each growth-step size are kept; full blocks up
   assert.notEqual(pool.take(MiB), steps[0], 'a new one');
 });
 
-test('takesBlock(): a sequential writer past its first block asks for a full block only when it needs a new one', async () => {
+test('takesBuffer(): a sequential writer past its first block asks for a full block only when it needs a new one', async () => {
   const hold = gate();
   const blockBuffers = new BlockBuffers({ blockSize: 8 });
   const { fs } = newFs({ blocks: new MemoryBlockStore({ onPut: () => hold.promise }), blockBuffers });
   const w = fs.openWriter('f');
-  assert.equal(w.takesBlock(), false, 'the first block grows step by step');
-  await w.write(Buffer.from('abcdefgh')); // full, being written
-  assert.equal(w.takesBlock(), true);
+  assert.deepEqual([w.segmentRoom(), w.takesBuffer()], [0, 0], 'the first block grows step by step (from an unpooled size)');
+  await w.write(Buffer.from('abc'));
+  assert.deepEqual([w.segmentRoom(), w.takesBuffer()], [5, 0]);
+  await w.write(Buffer.from('defgh')); // full, being written
+  assert.deepEqual([w.segmentRoom(), w.takesBuffer()], [0, 8]);
   await w.write(Buffer.from('ij'));
-  assert.equal(w.takesBlock(), false, 'room left in the segment it took');
+  assert.deepEqual([w.segmentRoom(), w.takesBuffer()], [6, 0], 'room left in the segment it took');
   await w.write(Buffer.from('klmnop'));
-  assert.equal(w.takesBlock(), true);
+  assert.equal(w.takesBuffer(), 8);
   hold.open();
   await fs.sync();
   assert.equal((await fs.read('f', 0, 16)).toString(), 'abcdefghijklmnop');
+});
+
+test('with an expected size, each segment takes one buffer for the bytes still to come (no growth steps)', async () => {
+  const MiB = 1024 * 1024;
+  const hold = gate();
+  const blockBuffers = new BlockBuffers({ blockSize: 8 * MiB, keep: 8 });
+  const { fs } = newFs({ blocks: new MemoryBlockStore({ onPut: () => hold.promise }), blockBuffers });
+  const size = 8 * MiB + 3 * MiB;
+  const w = fs.openWriter('f', { expectedSize: size });
+  assert.equal(w.takesBuffer(), 8 * MiB, 'a full block at once');
+  const chunk = Buffer.alloc(64 * 1024, 'y');
+  for (let i = 0; i < 128; i++) await w.write(chunk); // the first block, full and held
+  assert.deepEqual([blockBuffers.inUseBytes(), blockBuffers.idleCount()], [8 * MiB, 0], 'no step was taken and given back');
+  assert.equal(w.takesBuffer(), 4 * MiB, '3 MiB to come: the pooled size that holds them');
+  for (let i = 0; i < 48; i++) await w.write(chunk);
+  assert.deepEqual([blockBuffers.inUseBytes(), blockBuffers.idleCount()], [12 * MiB, 0]);
+  hold.open();
+  await fs.sync();
+  assert.equal(fs.stat('f').size, size);
+  assert.deepEqual(await fs.read('f', size - 2, 10), Buffer.from('yy'));
+  assert.equal(blockBuffers.inUseBytes(), 0);
+});
+
+test('a wrong expected size costs buffer space, never bytes', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 1, max: 700 }), async (size, expectedSize, chunkSize) => {
+      const blockBuffers = new BlockBuffers({ blockSize: 1024 });
+      const { fs } = newFs({ blockBuffers });
+      const data = Buffer.from(Array.from({ length: size }, (_, i) => (i * 13 + (i >> 7)) & 0xff));
+      const w = fs.openWriter('f', { expectedSize });
+      for (let at = 0; at < size; at += chunkSize) await w.write(data.subarray(at, at + chunkSize));
+      await fs.sync();
+      assert.deepEqual(await fs.read('f', 0, size + 1), data);
+      assert.ok(fs.inspectSegments('f').every((s) => s.length <= 1024));
+      assert.equal(blockBuffers.inUseBytes(), 0);
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('a pool at its limit lends an idle larger buffer rather than adding a new one', () => {
+  const MiB = 1024 * 1024;
+  const pool = new BlockBuffers({ blockSize: 4 * MiB, keep: 2 });
+  assert.equal(pool.takenFor(MiB), MiB, 'within the limit a buffer of the size asked is made');
+  const c = pool.take(MiB);
+  assert.equal(c.length, MiB);
+  const [a, b] = [pool.take(4 * MiB), pool.take(4 * MiB)]; // 9 MiB, past the limit of 8
+  pool.give(a);
+  assert.equal(pool.takenFor(2 * MiB), 4 * MiB);
+  const d = pool.take(2 * MiB);
+  assert.equal(d, a, 'the idle block');
+  assert.equal(pool.inUseBytes(), 9 * MiB);
+  pool.give(c);
+  assert.equal(pool.take(MiB), c, 'one of the size asked is idle: no larger one then');
+  assert.equal(pool.takenFor(3 * MiB), 0, 'not a pooled size');
+  pool.give(d);
+  assert.equal(pool.take(4 * MiB), d, 'back as the block it is');
+  pool.give(b);
 });
 
 test('once no buffer was taken for releaseAfterMs, the idle ones are let go; taking keeps them', async () => {

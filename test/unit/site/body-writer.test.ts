@@ -80,24 +80,28 @@ test('a body of several blocks is hashed once, in order, from its first byte', a
   assert.deepEqual(await reassemble(blocks, written.segments), data);
 });
 
-test('any body, chunking, block size and memory budget: the MD5 and the stored bytes are the body', async () => {
+test('any body, chunking, block size, memory budget and declared length (right, wrong or none): the MD5 and the stored bytes are the body', async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.integer({ min: 0, max: 5000 }),
       fc.array(fc.integer({ min: 1, max: 1500 }), { minLength: 1, maxLength: 5 }),
       fc.integer({ min: 64, max: 2048 }),
       fc.integer({ min: 0, max: 4096 }),
-      async (size, sizes, blockSize, budget) => {
+      fc.oneof(fc.constant('none' as const), fc.constant('right' as const), fc.integer({ min: 0, max: 6000 })),
+      async (size, sizes, blockSize, budget, declared) => {
         const { deps, blocks, streams } = setup({ blockSize, uploadMemoryBytes: budget });
         const data = body(size, size);
-        const written = await writeBody(deps, chunked(data, sizes), { token: 't' });
+        const expectedSize = declared === 'none' ? undefined : declared === 'right' ? size : declared;
+        const written = await writeBody(deps, chunked(data, sizes), { token: 't', expectedSize });
         assert.equal(written.md5, md5Hex(data));
         assert.equal(written.size, size);
         assert.deepEqual(await reassemble(blocks, written.segments), data);
         // The body was hashed on its own at most once, and not at all when it stayed within a
-        // quarter block and the budget (which counts buffers: at most one block's worth here).
+        // quarter block (a block if declared within one) and the budget (which counts buffers:
+        // at most one block's worth here).
         assert.ok(streams.started <= 1);
-        if (size <= blockSize / 4 && budget >= blockSize) assert.equal(streams.started, 0);
+        const unhashedUpTo = expectedSize === undefined ? blockSize / 4 : expectedSize > blockSize ? 0 : blockSize;
+        if (size <= unhashedUpTo && budget >= blockSize) assert.equal(streams.started, 0);
         assert.equal(deps.blockBuffers.inUseBytes(), 0, 'every buffer given back');
         assert.equal(deps.openWrites.size, 0);
       },
@@ -152,5 +156,42 @@ test('long uploads over a budget of three blocks (each new block waits for room)
   written.forEach((w, i) => assert.equal(w.md5, md5Hex(bodies[i]!)));
   // The first block of each upload grows without asking (then the budget makes it flush early).
   assert.ok(maxInUse <= (3 + bodies.length) * blockSize, `${maxInUse} bytes in use`);
+  assert.equal(deps.blockBuffers.inUseBytes(), 0);
+});
+
+test('a body declared longer than a block is hashed from its first byte; one declared within a block is not hashed again', async () => {
+  const { deps, streams } = setup({ blockSize: 1000 });
+  const long = body(2500, 3);
+  const written = await writeBody(deps, chunked(long, [64]), { token: 't', expectedSize: 2500 });
+  assert.equal(written.md5, md5Hex(long));
+  assert.deepEqual([streams.started, streams.bytes], [1, 2500], 'one stream, fed as the body arrived (nothing read back)');
+  const short = body(900, 4); // past a quarter block: without a declared length it would be hashed on its own
+  const one = await writeBody(deps, chunked(short, [64]), { token: 't', expectedSize: 900 });
+  assert.equal(one.md5, md5Hex(short));
+  assert.equal(one.segments.length, 1);
+  assert.equal(streams.started, 1, 'the block\'s MD5 is the body\'s');
+});
+
+test('declared uploads over a budget never hold more than it, and write only full blocks but for each body\'s last', async () => {
+  const blockSize = 1000;
+  let maxInUse = 0;
+  const { deps } = setup({ blockSize, uploadMemoryBytes: 3 * blockSize });
+  const sizes: number[] = [];
+  const watched: BodyWriterDeps = {
+    ...deps,
+    blocks: new MemoryBlockStore({
+      onPut: async (data) => {
+        sizes.push(data.length);
+        maxInUse = Math.max(maxInUse, deps.blockBuffers.inUseBytes());
+        await new Promise((r) => setImmediate(r));
+      },
+    }),
+  };
+  const bodies = [1, 2, 3, 4, 5, 6].map((n) => randomBytes(4000 + n * 37));
+  // Chunks straddle block boundaries: the rest of a chunk waits for room, not the full block.
+  const written = await Promise.all(bodies.map((b) => writeBody(watched, chunked(b, [300, 7, 450]), { token: 't', expectedSize: b.length })));
+  written.forEach((w, i) => assert.equal(w.md5, md5Hex(bodies[i]!)));
+  assert.ok(maxInUse <= 3 * blockSize, `${maxInUse} bytes in use`);
+  assert.deepEqual(sizes.filter((n) => n !== blockSize).sort(), bodies.map((b) => b.length % blockSize).sort());
   assert.equal(deps.blockBuffers.inUseBytes(), 0);
 });
