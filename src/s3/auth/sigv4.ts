@@ -34,7 +34,8 @@ export interface V4Verified {
 export function canonicalHeaders(signedHeaders: readonly string[], req: Pick<AuthRequest, 'headers' | 'host'>): string {
   let out = '';
   for (const name of signedHeaders) {
-    const raw = name === 'host' ? (req.headers.host ?? req.host) : req.headers[name];
+    // Own properties only: a client may sign a header named like an Object.prototype member.
+    const raw = name === 'host' ? (req.headers.host ?? req.host) : Object.hasOwn(req.headers, name) ? req.headers[name] : undefined;
     out += `${name}:${(raw ?? '').trim().replace(/\s+/g, ' ')}\n`;
   }
   return out;

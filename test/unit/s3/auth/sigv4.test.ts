@@ -236,3 +236,11 @@ test('the signing-key cache reuses derived keys and stays bounded', () => {
   for (let i = 0; i < 10; i++) cache.get(AWS_SECRET, { ...scope, region: `r${i}` });
   assert.equal(cache.size, 3);
 });
+
+test('a signed header named like an Object.prototype member is read like any other header', async () => {
+  assert.equal(await authCode(signed({ headers: { constructor: 'c' } }), OPTS), 'ok');
+  const base = signed({});
+  const h = base.headers as Record<string, string>;
+  const authorization = h.authorization!.replace('SignedHeaders=', 'SignedHeaders=__proto__;constructor;');
+  assert.equal(await authCode({ ...base, headers: { ...h, authorization } }, OPTS), 'SignatureDoesNotMatch');
+});
