@@ -5,7 +5,6 @@
 // `api` and `keepBlocks`; the gateway uses `blocks`; main prints `bootstrap`.
 
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Cluster, ClusterInfo } from '../cluster.js';
 import { HashPool } from '../../common/hash-pool.js';
 import { CachingBlockStore } from '../../keep/block-cache.js';
@@ -14,15 +13,14 @@ import { SigningBlockStore } from '../../keep/signing-store.js';
 import type { BlockStore } from '../../keep/block-store.js';
 import type { User } from '../../arvados-api/types.js';
 import { EmbeddedApi } from './api.js';
-import { bootstrapAdmin, loadClusterMeta, type Bootstrap } from './bootstrap.js';
+import { bootstrapAdmin, type Bootstrap } from './bootstrap.js';
 import { Checkpointer } from './checkpointer.js';
-import type { EmbeddedCounters, StoreContext } from './context.js';
-import { openDatabase, type Db } from './db.js';
-import { GroupCommit, type GroupCommitStats } from './group-commit.js';
+import type { EmbeddedCounters } from './context.js';
+import type { Db } from './db.js';
+import type { GroupCommitStats } from './group-commit.js';
 import { LocalBlockStore } from './local-blocks.js';
-import { ReadMemo } from './read-memo.js';
 import { SmallBlockTable } from './small-blocks.js';
-import { StatementCache } from './statements.js';
+import { DEFAULT_BLOB_SIGNING_TTL, openEmbeddedMetadata } from './metadata.js';
 import { collectGarbage, sweepTrash, type GcResult, type SweepResult } from './sweep.js';
 import { insertToken, insertUser } from './users.js';
 
@@ -89,49 +87,30 @@ export interface EmbeddedCluster extends Cluster {
   readonly db: Db;
 }
 
-export const DATABASE_FILE = 'metadata.sqlite';
-const DEFAULT_TTL = 1_209_600;
+export { DATABASE_FILE } from './metadata.js';
 const DEFAULT_MAINTENANCE_MS = 10 * 60 * 1000;
 const DEFAULT_BLOCK_CACHE_BYTES = 32 * 2 ** 20;
 const DEFAULT_SMALL_BLOCK_MAX = 64 * 1024;
 
 export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
   const clock = opts.clock ?? Date.now;
-  const ttl = opts.blobSigningTtlSeconds ?? DEFAULT_TTL;
+  const ttl = opts.blobSigningTtlSeconds ?? DEFAULT_BLOB_SIGNING_TTL;
   await mkdir(opts.dataDir, { recursive: true });
+  // The checkpointer needs the database, the database's commits need the checkpointer.
+  const late: { checkpointer?: Checkpointer } = {};
+  const metadata = openEmbeddedMetadata({ ...opts, clock, blobSigningTtlSeconds: ttl, memoizeReads: true, onCommit: () => late.checkpointer?.noteCommit() });
+  const { ctx } = metadata;
+  const { db, commit } = ctx;
   const ownPool = opts.hashPool === undefined ? new HashPool({ threads: opts.hashThreads ?? 2 }) : undefined;
   const hashPool = opts.hashPool ?? ownPool!;
-  const db = openDatabase(join(opts.dataDir, DATABASE_FILE));
-  let opened: Checkpointer | undefined; // closed again if the rest of opening fails
   try {
-    const meta = loadClusterMeta(db, opts);
-    const memo = new ReadMemo(db);
     const checkpointer = new Checkpointer(db, { hold: (work) => commit.whileHeld(work), ...(opts.onMaintenanceError ? { onError: opts.onMaintenanceError } : {}) });
-    opened = checkpointer;
-    const commit = new GroupCommit(db, {
-      onCommit: () => {
-        memo.clear();
-        checkpointer.noteCommit();
-      },
-    });
-    const ctx: StoreContext = {
-      db,
-      sql: new StatementCache(db),
-      memo,
-      commit,
-      now: clock,
-      clusterId: meta.clusterId,
-      blobSigningKey: meta.blobSigningKey,
-      blobSigningTtl: ttl,
-      requireSignatures: opts.requireSignatures ?? true,
-      counters: { manifestMarshals: 0, fullRewrites: 0 },
-      pendingManifests: new Map(),
-    };
+    late.checkpointer = checkpointer;
     const bootstrap = bootstrapAdmin(ctx, opts);
     const files = await DirBlockStore.open({ dataDir: opts.dataDir, hashPool, clock });
     const localBlocks = new LocalBlockStore({ table: new SmallBlockTable(ctx), files, smallBlockMax: opts.smallBlockMaxBytes ?? DEFAULT_SMALL_BLOCK_MAX });
     const cached = new CachingBlockStore(localBlocks, { maxBytes: opts.blockCacheBytes ?? DEFAULT_BLOCK_CACHE_BYTES });
-    const keepBlocks = new SigningBlockStore(cached, { key: meta.blobSigningKey, ttlSeconds: ttl, requireSignatures: ctx.requireSignatures, clock });
+    const keepBlocks = new SigningBlockStore(cached, { key: ctx.blobSigningKey, ttlSeconds: ttl, requireSignatures: ctx.requireSignatures, clock });
     const api = new EmbeddedApi(ctx);
     const maintenance = new Maintenance(opts.maintenanceIntervalMs ?? DEFAULT_MAINTENANCE_MS, async () => {
       await sweepTrash(ctx, clock());
@@ -139,7 +118,7 @@ export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise
     }, opts.onMaintenanceError);
     let closed = false;
     return {
-      info: { clusterId: meta.clusterId, blobSigningTtl: ttl },
+      info: { clusterId: ctx.clusterId, blobSigningTtl: ttl },
       api,
       blocks: deferringPuts(keepBlocks),
       keepBlocks,
@@ -163,14 +142,13 @@ export async function openEmbeddedCluster(opts: EmbeddedClusterOptions): Promise
         closed = true;
         await maintenance.stop();
         await checkpointer.close();
-        await commit.close();
-        db.close();
+        await metadata.close();
         await ownPool?.close();
       },
     };
   } catch (err) {
-    await opened?.close();
-    db.close();
+    await late.checkpointer?.close();
+    await metadata.close();
     await ownPool?.close();
     throw err;
   }
