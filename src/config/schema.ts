@@ -28,7 +28,7 @@ export const CONFIG_SCHEMA = {
   's3.max_clock_skew_seconds': { type: 'integer', default: 900, min: 1, max: 86400, doc: 'Largest accepted difference between a request\'s signing time and ours.' },
   's3.request_timeout_seconds': { type: 'integer', default: 300, min: 1, max: 86400, doc: 'An upload or download that makes no progress for this long is aborted.' },
   'storage.write_throttle': { type: 'integer', default: 4, min: 1, max: 64, doc: 'Block writes to Keep in flight at once, for the whole process (bounds upload memory).' },
-  'storage.upload_memory_mib': { type: 'integer', default: 0, min: 0, max: 1048576, doc: 'Upload data held in memory for the whole process before uploads flush short blocks early (0 = (write_throttle + 1) x 64 MiB).' },
+  'storage.upload_memory_mib': { type: 'integer', default: 0, min: 0, max: 1048576, doc: 'Upload data held in memory for the whole process before uploads flush short blocks early (0 = write_throttle x 64 MiB, at least 128 MiB).' },
   'storage.hash_threads': { type: 'integer', default: 2, min: 1, max: 32, doc: 'Worker threads hashing blocks and bodies off the event loop.' },
   'storage.block_cache_mib': { type: 'integer', default: 256, min: 0, max: 65536, doc: 'Memory for recently read Keep blocks.' },
   'cluster.type': { type: 'enum', values: ['embedded', 'arvados'], default: 'embedded', doc: 'Backend: the embedded SQLite cluster, or a remote Arvados cluster.' },

@@ -28,7 +28,7 @@ export interface SiteOptions {
   readonly systemRootToken: string;
   readonly folderObjects: boolean;
   /** Upload bytes held in memory, process-wide, before uploads flush short blocks early.
-   * Default (throttle + 1) x 64 MiB: a block for every write in flight and one filling. */
+   * Default throttle x 64 MiB, at least 128 MiB. */
   readonly uploadMemoryBytes?: number;
 }
 
@@ -41,7 +41,8 @@ export class Site {
   constructor(opts: SiteOptions) {
     const now = opts.now ?? Date.now;
     const api = opts.cluster.api;
-    const uploadMemoryBytes = opts.uploadMemoryBytes ?? (opts.throttle.limit + 1) * MAX_BLOCK_SIZE;
+    // A block for every write in flight (two at least: one fills while the other is written).
+    const uploadMemoryBytes = opts.uploadMemoryBytes ?? Math.max(opts.throttle.limit, 2) * MAX_BLOCK_SIZE;
     this.ctx = {
       api,
       blocks: opts.cluster.blocks,
