@@ -39,7 +39,7 @@ describe('disconnecting and stalling clients', () => {
     assert.equal((await op.putObject(t, 'cut', 'big', big)).status, 200);
     for (let i = 0; i < 3; i++) await op.getObject(t, 'cut', 'big');
     await Promise.all(Array.from({ length: 8 }, async (_, i) => {
-      const u = streamUpload(t, { bucket: 'cut', key: `warm-${i}`, bytes: 160 * MiB });
+      const u = streamUpload(t, { bucket: 'cut', key: `warm-${i}`, bytes: 160 * MiB, stallAfter: (20 + 10 * i) * MiB });
       await waitFor(() => u.accepted() >= (20 + 10 * i) * MiB, 'a warm-up upload to get going');
       u.abort();
       await u.done;
@@ -68,7 +68,12 @@ describe('disconnecting and stalling clients', () => {
   }
 
   test('uploads cut mid-body commit nothing and release everything', async () => {
-    const uploads = Array.from({ length: 8 }, (_, i) => ({ i, cutAt: (10 + 11 * i) * MiB, u: streamUpload(t, { bucket: 'cut', key: `cut-${i}`, bytes: 160 * MiB }) }));
+    // Each client stops sending at its cut point, so the cut always lands before the body's end
+    // (polling for progress alone let a fast upload finish between two polls).
+    const uploads = Array.from({ length: 8 }, (_, i) => {
+      const cutAt = (10 + 11 * i) * MiB;
+      return { i, cutAt, u: streamUpload(t, { bucket: 'cut', key: `cut-${i}`, bytes: 160 * MiB, stallAfter: cutAt }) };
+    });
     await Promise.all([
       normalClient('during-upload-cuts', 10),
       ...uploads.map(async ({ cutAt, u }) => {
