@@ -9,7 +9,7 @@ import { openTestCluster } from './helpers.js';
 
 const MIGRATION = [{ version: 1, sql: 'CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER) STRICT;' }];
 
-test('a memo holds until cleared, until another connection commits, and never inside a transaction', () => {
+test('a memo holds until cleared, until another connection commits (seen from the next turn), and never inside a transaction', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'keepgate-memo-'));
   const db = openDatabase(join(dir, 'm.sqlite'), MIGRATION);
   const other = openDatabase(join(dir, 'm.sqlite'), MIGRATION);
@@ -22,11 +22,16 @@ test('a memo holds until cleared, until another connection commits, and never in
     memo.clear();
     assert.equal(read(), 2);
     other.prepare('INSERT INTO t VALUES (?, ?)').run('a', 1);
+    await new Promise((resolve) => setImmediate(resolve));
     assert.equal(read(), 3);
     assert.equal(read(), 3);
+    other.prepare('INSERT INTO t VALUES (?, ?)').run('b', 2);
+    assert.equal(read(), 3, 'data_version is read once per turn');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(read(), 4);
     db.transaction(() => {
-      assert.equal(read(), 4);
       assert.equal(read(), 5);
+      assert.equal(read(), 6);
     })();
     assert.throws(() => memo.get('bad', () => { throw new Error('no'); }), /no/);
     assert.equal(memo.get('bad', () => 'now fine'), 'now fine');
