@@ -4,7 +4,7 @@
 import { DomainError } from '../common/errors.js';
 import { EMPTY_BLOCK_LOCATOR, type BlockGetOptions, type BlockPutOptions, type BlockPutResult, type BlockStore } from './block-store.js';
 import { locatorHash } from './locator.js';
-import { assertSignature, signLocator, verifySignature } from './signature.js';
+import { assertSignature, signatureExpiry, signLocator, verifySignature } from './signature.js';
 
 export interface SigningBlockStoreOptions {
   /** Blob signing key; without one nothing is signed. */
@@ -17,10 +17,14 @@ export interface SigningBlockStoreOptions {
 }
 
 const EMPTY_HASH = EMPTY_BLOCK_LOCATOR.slice(0, 32);
+/** Signature checks that passed, kept so that reading a file's blocks again costs no HMAC. */
+const MAX_VERIFIED = 4096;
 
 export class SigningBlockStore implements BlockStore {
   private readonly inner: BlockStore;
   private readonly opts: SigningBlockStoreOptions;
+  /** `<token>\n<signed locator>` -> the signature's expiry (unix seconds); only ever a check that passed. */
+  private readonly verified = new Map<string, number>();
 
   constructor(inner: BlockStore, opts: SigningBlockStoreOptions) {
     if (opts.requireSignatures && !opts.key) throw new RangeError('requireSignatures needs a signing key');
@@ -61,6 +65,11 @@ export class SigningBlockStore implements BlockStore {
     if (!this.opts.requireSignatures || !this.opts.key) return;
     if (!token) throw new DomainError('Unauthorized', 'no token provided');
     const now = Math.floor(this.opts.clock() / 1000);
+    const key = `${token}\n${locator}`;
+    const expiry = this.verified.get(key);
+    if (expiry !== undefined && expiry >= now) return;
     assertSignature(verifySignature(locator, { key: this.opts.key, token, now, ttlSeconds: this.opts.ttlSeconds }));
+    if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+    this.verified.set(key, signatureExpiry(locator)!); // verified: it has an expiry
   }
 }

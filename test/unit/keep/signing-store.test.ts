@@ -89,3 +89,16 @@ test('misconfiguration is refused', () => {
   assert.throws(() => new SigningBlockStore(inner, { ttlSeconds: TTL, requireSignatures: true, clock: Date.now }), RangeError);
   assert.throws(() => new SigningBlockStore(inner, { key: KEY, ttlSeconds: 0, requireSignatures: false, clock: Date.now }), RangeError);
 });
+
+test('a signature check that passed is remembered only for its own token, and only until it expires', async () => {
+  const { clock, store } = setup();
+  const OTHER = 'v2/zzzzz-gj3su-000000000000001/0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdef';
+  const { locator } = await store.put(randomBytes(50), { token: TOKEN });
+  await store.get(locator, { token: TOKEN }); // passes, and is remembered
+  await assert.rejects(store.get(locator, { token: OTHER }), rejectsWith('invalid'));
+  const tampered = locator.replace(/\+A([0-9a-f])/, (_, c: string) => `+A${c === '0' ? '1' : '0'}`);
+  await assert.rejects(store.get(tampered, { token: TOKEN }), rejectsWith('invalid'));
+  assert.equal(await store.head(locator, { token: TOKEN }), 50);
+  clock.now += (TTL + 1) * 1000;
+  await assert.rejects(store.get(locator, { token: TOKEN }), rejectsWith('expired'));
+});
