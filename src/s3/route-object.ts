@@ -1,10 +1,10 @@
 // Object parameters carried in headers and in the response-* query parameters.
 
+import { parseChecksumAlgorithm } from './body/checksums.js';
 import { S3Error } from './errors.js';
 import { metadataFromRequestHeaders } from './meta-headers.js';
 import {
   CANNED_ACLS,
-  CHECKSUM_ALGORITHMS,
   type CannedAcl,
   type ChecksumAlgorithm,
   type ContentHeaders,
@@ -99,7 +99,7 @@ export function metadataDirective(headers: HeaderMap): MetadataDirective {
 export function checksumAlgorithm(headers: HeaderMap): ChecksumAlgorithm | undefined {
   const v = headerValue(headers, 'x-amz-checksum-algorithm');
   if (v === undefined) return undefined;
-  const alg = CHECKSUM_ALGORITHMS.find((a) => a === v.trim().toUpperCase());
+  const alg = parseChecksumAlgorithm(v);
   if (!alg) throw new S3Error('InvalidRequest', 'Checksum algorithm provided is unsupported.');
   return alg;
 }
