@@ -115,7 +115,7 @@ describe('S3 multipart uploads and copies', () => {
     assert.equal(md5(await got.Body!.transformToByteArray()), md5(data));
   });
 
-  test('a bad Complete is refused and writes nothing: part order, small parts, wrong ETag, bad XML, unknown upload', async () => {
+  test('a bad Complete is refused and writes nothing: part order, small parts, wrong ETag, bad XML, bad part numbers, unknown upload', async () => {
     const key = 'refused/file';
     const { uploadId, etags } = await upload(key, [randomBytes(1000), randomBytes(1000)]);
     const path = `/${BUCKET}/${key}?uploadId=${uploadId}`;
@@ -128,6 +128,9 @@ describe('S3 multipart uploads and copies', () => {
       ['etag', completeXml([[1, '"0123456789abcdef0123456789abcdef"']]), 'InvalidPart'],
       ['missing part', completeXml([[7, etags[0]!]]), 'InvalidPart'],
       ['xml', '<CompleteMultipartUpload><Part>', 'MalformedXML'],
+      ['part number 0', completeXml([[0, etags[0]!]]), 'InvalidArgument'],
+      ['part number 10001', completeXml([[1, etags[0]!], [10001, etags[1]!]]), 'InvalidPart'],
+      ['part number 1.5', completeXml([[1.5, etags[0]!]]), 'MalformedXML'],
     ];
     for (const [what, body, code] of cases) {
       const r = await h.raw({ method: 'POST', path, body });

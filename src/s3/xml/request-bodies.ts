@@ -56,10 +56,20 @@ const CHECKSUM_ELEMENTS = [
   ['sha256', 'ChecksumSHA256'],
 ] as const;
 
+/**
+ * An integer, else MalformedXML. As S3: below 1 is InvalidArgument; above the limit no such
+ * part can have been uploaded, so InvalidPart.
+ */
+function completedPartNumber(raw: string): number {
+  if (!/^-?\d+$/.test(raw)) throw malformed(`Invalid PartNumber ${raw}.`);
+  const n = Number(raw);
+  if (n < 1) throw new S3Error('InvalidArgument', `PartNumber must be at least 1, not ${raw}.`);
+  if (n > MAX_PART_NUMBER) throw new S3Error('InvalidPart', `Part ${raw} cannot exist: part numbers go up to ${MAX_PART_NUMBER}.`);
+  return n;
+}
+
 function completedPart(part: XmlNode): CompletedPart {
-  const raw = requiredText(part, 'PartNumber').trim();
-  const partNumber = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
-  if (!(partNumber >= 1 && partNumber <= MAX_PART_NUMBER)) throw malformed(`Invalid PartNumber ${raw}.`);
+  const partNumber = completedPartNumber(requiredText(part, 'PartNumber').trim());
   const checksums: { -readonly [K in keyof Checksums]: string } = {};
   for (const [field, element] of CHECKSUM_ELEMENTS) {
     const v = optionalText(part, element)?.trim();

@@ -81,7 +81,7 @@ test('property: any body gives a result or MalformedXML, never another exception
           parse(body);
         } catch (e) {
           assert.ok(e instanceof S3Error, String(e));
-          assert.ok(['MalformedXML', 'InvalidPartOrder', 'InvalidTag'].includes(e.code), e.code);
+          assert.ok(['MalformedXML', 'InvalidPartOrder', 'InvalidTag', 'InvalidArgument', 'InvalidPart'].includes(e.code), e.code);
         }
       }
     }),
@@ -126,7 +126,12 @@ test('CompleteMultipartUpload: parts with ETags (quotes dropped) and checksum el
   const complete = (...parts: string[]) => `<CompleteMultipartUpload>${parts.join('')}</CompleteMultipartUpload>`;
   rejects(() => parseCompleteMultipartUpload(complete(part('2'), part('1'))), 'InvalidPartOrder');
   rejects(() => parseCompleteMultipartUpload(complete(part('1'), part('1'))), 'InvalidPartOrder');
-  for (const bad of ['0', '10001', 'x', '']) rejects(() => parseCompleteMultipartUpload(complete(part(bad))));
+  for (const bad of ['x', '', '1.5', '1e3', '+1', '0x10']) rejects(() => parseCompleteMultipartUpload(complete(part(bad))));
+  for (const low of ['0', '00', '-1', '-0']) rejects(() => parseCompleteMultipartUpload(complete(part(low))), 'InvalidArgument');
+  for (const high of ['10001', '99999', '99999999999999999999']) {
+    rejects(() => parseCompleteMultipartUpload(complete(part('1'), part(high))), 'InvalidPart');
+  }
+  assert.equal(parseCompleteMultipartUpload(complete(part('0010000'))).parts[0]?.partNumber, 10000);
   rejects(() => parseCompleteMultipartUpload(complete()));
   rejects(() => parseCompleteMultipartUpload(complete('<Part><PartNumber>1</PartNumber></Part>')));
   assert.equal(parseCompleteMultipartUpload(complete(...Array.from({ length: 10000 }, (_, i) => part(String(i + 1))))).parts.length, 10000);
