@@ -133,9 +133,9 @@ export function listPartsParams(q: QueryParams): ListPartsParams {
 
 export const MAX_PART_NUMBER = 10000;
 
-/** partNumber of UploadPart, UploadPartCopy and GetObject/HeadObject: 1..10000. */
+/** partNumber of UploadPart, UploadPartCopy and GetObject/HeadObject: 1..10000, leading zeros allowed. */
 export function partNumber(raw: string): number {
-  const n = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= 1 && n <= MAX_PART_NUMBER)) {
     throw invalidArgument('partNumber', raw, `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive`);
   }

@@ -144,10 +144,11 @@ test('CopyObject: URL-encoded x-amz-copy-source with versionId, directive, sourc
 
 test('UploadPart and UploadPartCopy: a partNumber that is no integer in 1..10000 is InvalidArgument with the AWS message', () => {
   const PART_MESSAGE = 'Part number must be an integer between 1 and 10000, inclusive';
-  // Integers written plainly, and strings that are no plain integer at all.
+  // Integers written plainly or zero-padded, and strings that are no plain integer at all.
   const given = fc.oneof(
     fc.integer({ min: -20_000, max: 20_000 }).map(String),
-    fc.constantFrom('1.5', '1e3', '+1', ' 1', '0x10', '', 'one', '10000.0', '99999999999999999999'),
+    fc.tuple(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 20_000 })).map(([zeros, n]) => '0'.repeat(zeros) + String(n)),
+    fc.constantFrom('1.5', '1e3', '+1', ' 1', '0x10', '', 'one', '10000.0', '99999999999999999999', '000001', '0010000', '0010001', '-01', '+01'),
     fc.string({ maxLength: 8 }).filter((v) => !/^\d+$/.test(v)),
   );
   fc.assert(
@@ -194,6 +195,7 @@ test('GetObject/HeadObject: range, partNumber, conditions, checksum mode, respon
   assert.equal(Buffer.from(disposition, 'latin1').toString('utf8'), 'attachment; filename="été.txt"');
   validateHeaderValue('content-disposition', disposition);
   assert.equal(op('HeadObject', 'HEAD', '/b/k?partNumber=2').partNumber, 2);
+  assert.equal(op('GetObject', 'GET', '/b/k?partNumber=0002').partNumber, 2);
   assert.equal(op('HeadObject', 'HEAD', '/b/k', { range: 'bytes=0-1,4-5' }).range, undefined);
   fails('GET', '/b/k?partNumber=1', { range: 'bytes=0-1' }, 'InvalidRequest');
   fails('GET', '/b/k?response-content-type=a%0D%0AX-Injected%3A%201', {}, 'InvalidArgument');
