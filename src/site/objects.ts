@@ -82,8 +82,11 @@ export interface PutInput {
   /** The body length the client declared, if any (sizes the upload's buffers). */
   readonly expectedSize?: number;
   readonly ifNoneMatch: boolean;
-  /** ETag the current object must have (If-Match on PUT). */
-  readonly ifMatch?: string;
+  /**
+   * Checks on the object the write replaces (If-Match), given its ETag or undefined when the
+   * key is absent; throws to refuse. Runs before the body is read.
+   */
+  readonly checkExisting?: (existing: { readonly etag: string } | undefined) => void;
 }
 
 export interface PutResult {
@@ -95,7 +98,7 @@ export interface PutResult {
 export async function putObject(ctx: SiteContext, p: Principal, bucket: string, key: string, input: PutInput): Promise<PutResult> {
   const { loc } = await locate(ctx, p, bucket, key);
   const { uuid, path } = writableCollection(p, loc);
-  if (input.ifMatch !== undefined) await checkIfMatch(ctx, p, loc as KeyLocation & { kind: 'collection' }, input.ifMatch);
+  if (input.checkExisting) await checkExisting(ctx, p, loc as KeyLocation & { kind: 'collection' }, input.checkExisting);
   if (key.endsWith('/')) return putDirectory(ctx, p, uuid, path.slice(0, -1), input);
 
   const written = await writeBody(ctx, input.body, { token: p.token, expectedSize: input.expectedSize });
@@ -120,14 +123,11 @@ async function putDirectory(ctx: SiteContext, p: Principal, uuid: string, path: 
   return { etag: 'd41d8cd98f00b204e9800998ecf8427e', size: 0, lastModified: new Date(ctx.now()) };
 }
 
-/** As S3: If-Match on a key that does not exist is 404 NoSuchKey, on one with another ETag 412. */
-async function checkIfMatch(ctx: SiteContext, p: Principal, loc: KeyLocation & { kind: 'collection' }, want: string): Promise<void> {
+async function checkExisting(
+  ctx: SiteContext, p: Principal, loc: KeyLocation & { kind: 'collection' }, check: NonNullable<PutInput['checkExisting']>,
+): Promise<void> {
   const entry = (await collectionOf(ctx, p, loc)).get(loc.path);
-  if (!entry) throw noSuchKey();
-  const norm = want.replace(/^W\//, '').replace(/"/g, '');
-  if (norm !== '*' && entry.etag !== norm) {
-    throw new SiteError('PreconditionFailed', 'At least one of the preconditions you specified did not hold.');
-  }
+  check(entry && { etag: entry.etag });
 }
 
 export async function deleteObject(ctx: SiteContext, p: Principal, bucket: string, key: string): Promise<void> {

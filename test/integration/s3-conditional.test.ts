@@ -46,6 +46,30 @@ describe('S3 conditional writes', () => {
     assert.equal((await get('swap')).body, 'two');
   });
 
+  test('PutObject If-Match with an ETag list: any match writes, none 412, `*` writes over an existing key', async () => {
+    const other = '"0123456789abcdef0123456789abcdef"';
+    await h.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'listed', Body: 'v1' }));
+    const putIfMatch = (ifMatch: string, body: string): Promise<RawResponse> =>
+      h.raw({ method: 'PUT', path: `/${BUCKET}/listed`, headers: { 'if-match': ifMatch }, body });
+    const v1 = (await h.raw({ method: 'HEAD', path: `/${BUCKET}/listed` })).headers['etag'] as string;
+
+    assertError(await putIfMatch(`${other}, "fedcba9876543210fedcba9876543210"`, 'lost'), 412, 'PreconditionFailed', 'no ETag in the list matches');
+    assert.equal((await get('listed')).body, 'v1');
+
+    const second = await putIfMatch(`${other}, ${v1}`, 'v2');
+    assert.equal(second.status, 200, `the second ETag of the list matches: ${second.body}`);
+    assert.equal((await get('listed')).body, 'v2');
+
+    const v2 = second.headers['etag'] as string;
+    const weak = await putIfMatch(`W/${v2},${other}`, 'v3');
+    assert.equal(weak.status, 200, `a weak first ETag matches: ${weak.body}`);
+    assert.equal((await get('listed')).body, 'v3');
+
+    const star = await putIfMatch('*', 'v4');
+    assert.equal(star.status, 200, `* on an existing key: ${star.body}`);
+    assert.equal((await get('listed')).body, 'v4');
+  });
+
   test('CopyObject: If-Match on a missing destination 404, x-amz-copy-source-if-match on a missing source 404', async () => {
     const toMissing = await h.raw({
       method: 'PUT',

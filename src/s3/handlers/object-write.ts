@@ -2,6 +2,7 @@
 // payload checks run before the commit, and the ETag (hex MD5) comes back quoted with any
 // verified x-amz-checksum-* echoed.
 
+import { evaluateWrite } from '../conditions.js';
 import { isDirectoryContentType } from '../content-type.js';
 import { S3Error } from '../errors.js';
 import { checkDeclaredSize, limitBody, MAX_OBJECT_BYTES } from '../request-body.js';
@@ -21,8 +22,8 @@ export const putObject: S3Handler<'PutObject'> = async (ctx, op) => {
     verify: () => payload.verify(),
     expectedSize: declaredLength(ctx),
     ifNoneMatch: op.conditions.ifNoneMatch === '*',
-    // The site compares one ETag; S3 clients send one (the value they read earlier).
-    ...(ifMatch !== undefined && { ifMatch: ifMatch === '*' ? '*' : (ifMatch[0] ?? '') }),
+    // If-None-Match is checked by the site's atomic commit; If-Match against the key as it is now.
+    ...(ifMatch !== undefined && { checkExisting: (existing) => evaluateWrite({ ifMatch }, existing) }),
   });
   return { kind: 'empty', status: 200, headers: { etag: quoted(result.etag), ...payload.checksumHeaders() } };
 };
