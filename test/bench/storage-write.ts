@@ -2,8 +2,9 @@
 // chunks, the writer's backpressure) into a DirBlockStore in a temp dir, then synced. Reports
 // MB/s and this process's peak RSS, which must stay under (throttle + 2) × 64 MiB + 150 MiB and
 // not grow with the file size (issue #5).
-//   node --import tsx test/bench/storage-write.ts --size 2GiB [--throttle 4]
-// `make bench` imports benchStorageWrite() (workloads/micro.ts) and runs it in-process.
+//   node --import tsx test/bench/storage-write.ts --size 2GiB [--throttle 4] [--json]
+// `make bench` runs it in a child process of its own (workloads/micro.ts) with --json: in the
+// harness's process, the harness's own payload buffers would count in the peak RSS.
 import { randomFillSync } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -101,10 +102,13 @@ function parseSize(text: string): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { size: { type: 'string', default: '2GiB' }, throttle: { type: 'string', default: '4' } } });
+  const { values } = parseArgs({
+    options: { size: { type: 'string', default: '2GiB' }, throttle: { type: 'string', default: '4' }, json: { type: 'boolean', default: false } },
+  });
   const sizeBytes = parseSize(values.size);
   const throttle = Number(values.throttle);
   const r = await benchStorageWrite({ sizeBytes, throttle });
+  if (values.json) return console.log(JSON.stringify(r));
   const limitMiB = (throttle + 2) * 64 + 150;
   console.log(
     `storage write ${values.size} throttle ${throttle}: ${r.mbps.toFixed(1)} MB/s, peak RSS ${r.peak_rss_mib.toFixed(0)} MiB ` +

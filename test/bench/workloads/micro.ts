@@ -1,10 +1,13 @@
-// In-process benchmarks of keepgate's own code, written by the engineers who own that code:
-// test/bench/micro/manifest.ts, test/bench/micro/sigv4.ts and test/bench/storage-write.ts. They
-// are imported when they exist; a missing file is reported as such. Each returns an object whose
-// numeric fields (nested ones as "a.b") become the row's figures.
+// Benchmarks of keepgate's own code, written by the engineers who own that code:
+// test/bench/micro/manifest.ts and test/bench/micro/sigv4.ts (imported, run in this process) and
+// test/bench/storage-write.ts (run in a child process: it measures its process's RSS). A missing
+// file is reported as such. Each returns an object whose numeric fields (nested ones as "a.b")
+// become the row's figures.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { diskWriteMbPerSecond } from '../lib/disk-ceiling.js';
 import { formatBytes } from '../sizes.js';
 import { metric } from './types.js';
@@ -17,9 +20,14 @@ export class MissingBenchmark extends Error {
   }
 }
 
-async function importBench<T>(ctx: LocalContext, relative: string, exportName: string): Promise<T> {
+function benchFile(ctx: LocalContext, relative: string): string {
   const file = join(ctx.benchDir, relative);
   if (!existsSync(file)) throw new MissingBenchmark(`test/bench/${relative}`);
+  return file;
+}
+
+async function importBench<T>(ctx: LocalContext, relative: string, exportName: string): Promise<T> {
+  const file = benchFile(ctx, relative);
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const fn = mod[exportName];
   if (typeof fn !== 'function') throw new Error(`test/bench/${relative} does not export ${exportName}()`);
@@ -78,10 +86,11 @@ export const storageWrite: LocalWorkload = {
       }
       return out;
     }
-    const bench = await importBench<(o: { sizeBytes: number; throttle: number }) => Promise<unknown>>(ctx, 'storage-write.ts', 'benchStorageWrite');
+    const script = benchFile(ctx, 'storage-write.ts');
     for (const sizeBytes of ctx.sizes.storageWriteBytes) {
       ctx.log(`storage_write ${formatBytes(sizeBytes)}`);
-      Object.assign(out, figuresOf(await bench({ sizeBytes, throttle: 4 }), sizeLabel(sizeBytes)));
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--size', String(sizeBytes), '--throttle', '4', '--json']);
+      Object.assign(out, figuresOf(JSON.parse(stdout.trim().split('\n').at(-1)!), sizeLabel(sizeBytes)));
     }
     return out;
   },
