@@ -123,7 +123,7 @@ export function listPartsParams(q: QueryParams): ListPartsParams {
   const marker = q.get('part-number-marker');
   let partNumberMarker = 0;
   if (marker !== undefined && marker !== '') {
-    partNumberMarker = /^\d{1,5}$/.test(marker) ? Number(marker) : NaN;
+    partNumberMarker = /^\d+$/.test(marker) ? Number(marker) : NaN;
     if (!(partNumberMarker <= MAX_PART_NUMBER)) {
       throw invalidArgument('part-number-marker', marker, 'Provided part-number-marker not an integer or within integer range');
     }

@@ -69,6 +69,9 @@ test('multipart parameters: partNumber 1..10000, uploadId, ListParts and ListMul
   assert.deepEqual(op('ListParts', 'GET', '/b/k?uploadId=u').list, { maxParts: 1000, partNumberMarker: 0 });
   assert.deepEqual(op('ListParts', 'GET', '/b/k?uploadId=u&max-parts=2000&part-number-marker=7').list, { maxParts: 1000, partNumberMarker: 7 });
   fails('GET', '/b/k?uploadId=u&part-number-marker=x', {}, 'InvalidArgument');
+  assert.equal(op('ListParts', 'GET', '/b/k?uploadId=u&part-number-marker=0000007').list?.partNumberMarker, 7);
+  fails('GET', '/b/k?uploadId=u&part-number-marker=10001', {}, 'InvalidArgument');
+  fails('GET', '/b/k?uploadId=u&part-number-marker=-1', {}, 'InvalidArgument');
   assert.deepEqual(op('ListMultipartUploads', 'GET', '/b?uploads&prefix=p&delimiter=%2F&key-marker=k&upload-id-marker=u&max-uploads=5&encoding-type=url').list, {
     prefix: 'p',
     delimiter: '/',
