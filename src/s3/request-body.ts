@@ -11,14 +11,17 @@ export const MAX_OBJECT_BYTES = 5 * 1024 ** 3;
 
 /**
  * Refuses, before reading anything, a body that says it is larger than `maxBytes`
- * (malformed lengths are the payload pipeline's to refuse).
+ * (malformed lengths are the payload pipeline's to refuse). Returns the declared length (the
+ * decoded length of an aws-chunked body) when it is a plain number: a hint for sizing buffers,
+ * since the payload pipeline checks the real length.
  */
-export function checkDeclaredSize(headers: HeaderMap, maxBytes: number): void {
+export function checkDeclaredSize(headers: HeaderMap, maxBytes: number): number | undefined {
   const raw = headerValue(headers, 'x-amz-decoded-content-length') ?? headerValue(headers, 'content-length');
   const length = Number(raw);
   if (raw !== undefined && length > maxBytes) {
     throw new S3Error('EntityTooLarge', undefined, { extra: { ProposedSize: raw.trim(), MaxSizeAllowed: String(maxBytes) } });
   }
+  return raw !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : undefined;
 }
 
 /**

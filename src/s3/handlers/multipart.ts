@@ -9,7 +9,7 @@ import {
 } from '../xml/responses.js';
 import { parseCompleteMultipartUpload, XML_BODY_LIMITS } from '../xml/request-bodies.js';
 import type { S3Handler } from './context.js';
-import { checkDestination, declaredLength, quoted, readXmlBody, writeAttrsOf } from './shared.js';
+import { checkDestination, quoted, readXmlBody, writeAttrsOf } from './shared.js';
 
 export const createMultipartUpload: S3Handler<'CreateMultipartUpload'> = async (ctx, op) => {
   const uploadId = await ctx.site.multipart.create(ctx.principal, op.bucket, op.key, writeAttrsOf(op));
@@ -21,7 +21,7 @@ export const createMultipartUpload: S3Handler<'CreateMultipartUpload'> = async (
 };
 
 export const uploadPart: S3Handler<'UploadPart'> = async (ctx, op) => {
-  checkDeclaredSize(ctx.headers, MAX_OBJECT_BYTES);
+  const declared = checkDeclaredSize(ctx.headers, MAX_OBJECT_BYTES);
   const payload = ctx.payload();
   const part = await ctx.site.multipart.uploadPart(
     ctx.principal,
@@ -31,7 +31,7 @@ export const uploadPart: S3Handler<'UploadPart'> = async (ctx, op) => {
     op.partNumber,
     limitBody(payload.body, MAX_OBJECT_BYTES),
     () => payload.verify(),
-    declaredLength(ctx),
+    declared,
   );
   return { kind: 'empty', status: 200, headers: { etag: quoted(part.etag), ...payload.checksumHeaders() } };
 };

@@ -5,20 +5,9 @@ import { evaluateWrite, type WriteConditions } from '../conditions.js';
 import { S3Error } from '../errors.js';
 import type { ContentHeaders, NewObjectParams } from '../ops.js';
 import { collectBody } from '../request-body.js';
-import { headerValue } from '../route-headers.js';
 import type { HandlerContext } from './context.js';
 
 export const quoted = (etag: string): string => `"${etag}"`;
-
-/**
- * The body length the client declared (the decoded length of an aws-chunked body), for the
- * site to size its buffers; only a hint: the payload pipeline checks the real length.
- */
-export function declaredLength(ctx: HandlerContext): number | undefined {
-  const raw = headerValue(ctx.headers, 'x-amz-decoded-content-length') ?? headerValue(ctx.headers, 'content-length');
-  const length = raw === undefined ? NaN : Number(raw);
-  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
-}
 
 /** RFC 7231 IMF-fixdate, as Last-Modified needs it. */
 export const httpDate = (d: Date): string => d.toUTCString();
