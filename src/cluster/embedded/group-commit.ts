@@ -79,10 +79,7 @@ export class GroupCommit {
     if (this.closed) return Promise.reject(new Error('database is closed'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run: op, durable: opts.durable, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
   }
 
@@ -97,10 +94,7 @@ export class GroupCommit {
       return await work();
     } finally {
       this.paused = false;
-      if (this.queue.length > 0 && !this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      if (this.queue.length > 0) this.schedule();
     }
   }
 
@@ -109,6 +103,13 @@ export class GroupCommit {
     this.closed = true;
     this.flush();
     await this.wal?.close();
+  }
+
+  /** The queue is applied on the next turn (once, however many operations join it). */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
