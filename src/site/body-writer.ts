@@ -8,6 +8,7 @@ import type { Throttle } from '../common/throttle.js';
 import type { BlockStore } from '../keep/block-store.js';
 import { locatorHash, locatorSize } from '../keep/locator.js';
 import type { Segment } from '../manifest/types.js';
+import { EMPTY_MD5 } from './etag.js';
 
 export interface Md5Stream {
   /** May return a promise while the hash is behind (HashPool streams do): awaiting it bounds the bytes queued. */
@@ -43,7 +44,6 @@ export interface WrittenBody {
 const FILE = 'body';
 /** Longest wait for upload memory (a block write normally frees some well before). */
 const BUDGET_WAIT_MS = 5000;
-const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 
 export async function writeBody(
   deps: BodyWriterDeps,

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Segment } from '../manifest/types.js';
 
-const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
+/** The MD5 of no bytes: the ETag of every empty object and directory. */
+export const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 
 function blockSize(locator: string): number {
   const plus = locator.indexOf('+');

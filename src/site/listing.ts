@@ -5,6 +5,7 @@
 import { compareUtf8 } from '../common/utf8-order.js';
 import type { CollectionIndex } from './collection-index.js';
 import type { SiteContext } from './context.js';
+import { EMPTY_MD5 } from './etag.js';
 import { listPage, type ListParams } from './list.js';
 import type { Principal } from './principal.js';
 
@@ -56,7 +57,7 @@ function indexSource(index: CollectionIndex, base: string): KeySource {
 async function projectSource(ctx: SiteContext, p: Principal, uuid: string, base: string, params: ListParams): Promise<KeySource> {
   const entries = new Map<string, ListedObject>();
   const placeholder = (key: string, modifiedAt: string): void => {
-    entries.set(key, { key, size: 0, etag: 'd41d8cd98f00b204e9800998ecf8427e', lastModified: new Date(modifiedAt) });
+    entries.set(key, { key, size: 0, etag: EMPTY_MD5, lastModified: new Date(modifiedAt) });
   };
   for (const child of await ctx.projects.list(p, uuid)) {
     const childKey = `${base}${child.name}/`;

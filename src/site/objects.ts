@@ -8,6 +8,7 @@ import type { CollectionIndex } from './collection-index.js';
 import { commitDirectory, commitFile, commitRemoval } from './commit.js';
 import type { SiteContext } from './context.js';
 import { SiteError } from './errors.js';
+import { EMPTY_MD5 } from './etag.js';
 import { locateKey, type KeyLocation } from './locate.js';
 import { objectInfo, toFileAttrs, type ObjectInfo, type WriteAttrs } from './object-info.js';
 import type { Principal } from './principal.js';
@@ -53,7 +54,7 @@ async function* empty(): AsyncGenerator<Buffer> {}
 
 function directoryInfo(key: string, lastModified: Date, properties: Record<string, unknown>): ObjectInfo {
   return {
-    key, isDir: true, size: 0, etag: 'd41d8cd98f00b204e9800998ecf8427e', lastModified,
+    key, isDir: true, size: 0, etag: EMPTY_MD5, lastModified,
     contentType: 'application/x-directory', headers: {}, userMeta: {}, properties,
   };
 }
@@ -120,7 +121,7 @@ async function putDirectory(ctx: SiteContext, p: Principal, uuid: string, path: 
     const index = await ctx.collections.get(p, uuid, { byPdh: false });
     if (!index.isDir(path)) throw new SiteError('InvalidArgument', 'object name conflicts with existing object');
   }
-  return { etag: 'd41d8cd98f00b204e9800998ecf8427e', size: 0, lastModified: new Date(ctx.now()) };
+  return { etag: EMPTY_MD5, size: 0, lastModified: new Date(ctx.now()) };
 }
 
 async function checkExisting(
